@@ -1,0 +1,208 @@
+"""Segment: cut an article into units with exact offsets, lines and columns.
+
+Articles are first cut into lines: on the web a line is a block (a heading, a
+list item, a table row, a paragraph), and sentence splitters that ignore
+newlines glue headings to the next sentence (measured in
+shared/notes/deps-and-perf.md). Each block is then split into sentences by an
+abbreviation-aware boundary rule. Every unit keeps `start`/`end` offsets into
+the article text, so `text[start:end] == unit.text` always holds.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+
+from .records import Article, Sentence
+
+MAX_SENTENCE_CHARS = 1500  # longer runs without a boundary are cut at whitespace
+
+_HEADING_MD = re.compile(r"#{1,6}[ \t]+")
+_BULLET = re.compile(r"(?:[•●▪◦·‣∙■□➢►–—*+\-])[ \t]+|\d{1,3}[.)][ \t]+(?=\S)")
+_TABLE_SEP = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*")
+
+# Words after which a period does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    """
+    dr mr mrs ms prof sr jr st vs etc e.g i.e al approx ca cf fig figs no nos vol
+    inc ltd co corp dept univ jan feb mar apr jun jul aug sep sept oct nov dec
+    u.s u.k u.n mg mcg kg ml min max resp est avg ph.d m.d b.a b.sc
+    """.split()
+)
+# A boundary: terminal punctuation, optional closing quotes/brackets, whitespace,
+# then something that can start a sentence.
+_BOUNDARY = re.compile(r"([.!?…]+)([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9•])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_VERBISH = re.compile(
+    r"\b(is|are|was|were|be|been|has|have|had|can|could|may|might|will|would|should|must|"
+    r"does|do|did|helps?|causes?|leads?|reduces?|increases?|include[sd]?|contains?|"
+    r"provides?|shows?|found|suggests?|plays?|acts?|blocks?|affects?|supports?)\b",
+    re.IGNORECASE,
+)
+_FAQ_HEADING = re.compile(r"\b(faq|frequently asked)\b", re.IGNORECASE)
+
+
+def line_starts(text: str) -> list[int]:
+    """Return the offset at which each line of `text` starts."""
+    starts = [0]
+    for m in re.finditer("\n", text):
+        starts.append(m.end())
+    return starts
+
+
+def position(starts: list[int], offset: int) -> tuple[int, int]:
+    """Return the 1-based (line, column) of an offset."""
+    i = bisect.bisect_right(starts, offset) - 1
+    return i + 1, offset - starts[i] + 1
+
+
+def _masked_view(article: Article) -> str:
+    """Return the text with masked ranges (comments) blanked, same length."""
+    if not article.masked:
+        return article.text
+    chars = list(article.text)
+    for start, end in article.masked:
+        for i in range(start, end):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) sentence spans inside text[start:end], trimmed of spaces."""
+    chunk = text[start:end]
+    cut = 0
+    for m in _BOUNDARY.finditer(chunk):
+        punct_end = m.end(2)
+        if m.group(1) == ".":
+            word = _WORD_BEFORE.search(chunk, 0, m.start(1))
+            if word:
+                w = word.group(1).lower()
+                if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
+                    continue
+        yield from _trimmed(chunk, cut, punct_end, start)
+        cut = m.end(3)
+    yield from _trimmed(chunk, cut, len(chunk), start)
+
+
+def _trimmed(chunk: str, a: int, b: int, base: int) -> Iterator[tuple[int, int]]:
+    """Yield the span chunk[a:b] without surrounding whitespace, capped in length."""
+    while a < b and chunk[a].isspace():
+        a += 1
+    while b > a and chunk[b - 1].isspace():
+        b -= 1
+    while b - a > MAX_SENTENCE_CHARS:
+        cut = chunk.rfind(" ", a + MAX_SENTENCE_CHARS // 2, a + MAX_SENTENCE_CHARS)
+        if cut <= a:
+            cut = a + MAX_SENTENCE_CHARS
+        yield base + a, base + cut
+        a = cut
+        while a < b and chunk[a].isspace():
+            a += 1
+    if b > a:
+        yield base + a, base + b
+
+
+def _looks_like_heading(content: str) -> bool:
+    """A short line with no sentence punctuation and no verb reads as a heading."""
+    stripped = content.rstrip()
+    if not stripped or stripped[-1] in ".!:;,\"”)":
+        return False
+    words = stripped.split()
+    if stripped.endswith("?"):
+        return len(words) <= 14
+    return len(words) <= 12 and not _VERBISH.search(stripped)
+
+
+def segment(article: Article) -> tuple[Sentence, ...]:
+    """Cut an article into its units (sentences, headings, list items, table rows)."""
+    text = article.text
+    view = _masked_view(article)
+    starts = line_starts(text)
+    units: list[Sentence] = []
+    heading = ""
+    lead_in = ""
+    in_list = False
+    faq = False
+    offset = 0
+    for raw_line in view.split("\n"):
+        line_start = offset
+        offset += len(raw_line) + 1
+        stripped = raw_line.lstrip()
+        if not stripped.strip():
+            continue
+        content_start = line_start + (len(raw_line) - len(stripped))
+        block = "paragraph"
+        m = _HEADING_MD.match(stripped)
+        if m:
+            block = "heading"
+            content_start += m.end()
+        elif stripped.startswith("|"):
+            if _TABLE_SEP.fullmatch(stripped.rstrip()):
+                continue
+            block = "table-row"
+        else:
+            m = _BULLET.match(stripped)
+            if m:
+                block = "list-item"
+                content_start += m.end()
+        content_end = line_start + len(raw_line.rstrip())
+        if content_end <= content_start:
+            continue
+        content = view[content_start:content_end]
+        if block == "paragraph" and _looks_like_heading(content):
+            block = "heading"
+        if block == "heading":
+            heading = content.strip().lstrip("#").strip()
+            faq = bool(_FAQ_HEADING.search(heading))
+            in_list = False
+            lead_in = ""
+            spans = [(content_start, content_end)]
+        elif block == "table-row":
+            spans = [(content_start, content_end)]
+        else:
+            spans = list(split_sentences(view, content_start, content_end))
+        if block == "list-item":
+            if not in_list:
+                in_list = True
+        else:
+            if block != "heading":
+                in_list = False
+        for s, e in spans:
+            s, e = _strip_span(view, s, e)
+            if e <= s:
+                continue
+            line, col = position(starts, s)
+            end_line, end_col = position(starts, e)
+            unit_block = "faq" if (faq and block == "paragraph") else block
+            units.append(
+                Sentence(
+                    text=text[s:e],
+                    start=s,
+                    end=e,
+                    line=line,
+                    column=col,
+                    end_line=end_line,
+                    end_column=end_col,
+                    block=unit_block,
+                    index=len(units),
+                    lead_in=lead_in if block == "list-item" else "",
+                    heading=heading,
+                )
+            )
+        if block == "paragraph" and spans:
+            last = text[spans[-1][0]:spans[-1][1]].rstrip()
+            lead_in = last if last.endswith(":") else ""
+        elif block == "heading":
+            lead_in = heading if heading.endswith(":") else ""
+    return tuple(units)
+
+
+def _strip_span(view: str, s: int, e: int) -> tuple[int, int]:
+    """Trim whitespace (and blanked comment space) from both ends of a span."""
+    while s < e and view[s].isspace():
+        s += 1
+    while e > s and view[e - 1].isspace():
+        e -= 1
+    return s, e
