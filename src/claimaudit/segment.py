@@ -78,8 +78,8 @@ def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]
         if m.group(1) == ".":
             word = _WORD_BEFORE.search(chunk, 0, m.start(1))
             if word:
-                w = word.group(1).lower()
-                if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
+                w = word.group(1)
+                if w.lower() in _ABBREVIATIONS or (len(w) == 1 and w.isupper()):
                     continue
         yield from _trimmed(chunk, cut, punct_end, start)
         cut = m.end(3)
@@ -155,7 +155,8 @@ def segment(article: Article) -> tuple[Sentence, ...]:
             block = "heading"
         if block == "heading":
             heading = content.strip().lstrip("#").strip()
-            faq = bool(_FAQ_HEADING.search(heading))
+            # Questions inside an FAQ section are its items, not new sections.
+            faq = bool(_FAQ_HEADING.search(heading)) or (faq and heading.endswith("?"))
             in_list = False
             lead_in = ""
             spans = [(content_start, content_end)]

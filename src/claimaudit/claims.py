@@ -1,0 +1,176 @@
+"""Claims: decide which units are check-worthy health claims, and how strongly worded.
+
+A unit is not a claim when it is a heading, page furniture (navigation,
+reading time, newsletter or comment prompts, ads, reference lists,
+disclaimers), a question, advice or an instruction, a statement about the
+article itself, a lead-in that ends with a colon, or a list fragment that
+asserts nothing on its own. Everything else that states something is a claim,
+and its asserted strength comes from `strength.read_many`.
+
+The rules are general wording patterns of web health articles, kept as data
+at the top of this module so they can be read and tested one by one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .records import Claim, Cue, Sentence, StrengthReading
+from .strength import read_many
+
+# Page furniture: a unit matching one of these is never a claim.
+BOILERPLATE = re.compile(
+    r"""^\W*(
+        skip\ to\ (main\ )?content | \d+\s*min(ute)?s?\ read | read\ more | read\ next
+      | (view|show|load)\ comments | leave\ a\ (reply|comment) | \d+\s+comments?
+      | your\ email\ address\ will\ not\ be\ published | required\ fields\ are\ marked
+      | scroll\ to\ top | back\ to\ top | send\ this\ to\ a\ friend | share\ (this|on)
+      | sign\ up | subscribe | newsletter | get\ access\ to | follow\ us
+      | advertisement | sponsored | \[?\s*also\ read | related\ (posts|articles)
+      | (updated|posted|published|reviewed|written)\ (on|by) | medically\ reviewed
+      | last\ (updated|reviewed) | by\ [A-Z][a-z]+\ [A-Z][a-z]+\s*$
+      | all\ rights\ reserved | copyright | ©
+      | (this\ (content|article|information|site)\ is\ )?for\ informational\ purposes
+      | this\ (content|article|information)\ (is|should)\ not
+      | medical\ disclaimer | disclaimer | cookie | privacy\ policy | terms\ of\ (use|service)
+      | click\ here | table\ of\ contents | in\ this\ article | key\ (points|takeaways)
+      | quick\ summary | source s?\s*$ | references?\s*$ | sources?\s*:
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+REFERENCE_HEADING = re.compile(r"^\W*(references|sources|citations|bibliography|works cited)\W*$",
+                               re.IGNORECASE)
+# Advice and instructions: imperative openings, or "it is important to consult" forms.
+ADVICE = re.compile(
+    r"""^\W*(
+        (please\ )?(consult|talk|speak|ask|check|seek|see\ (a|your)|visit|contact|discuss
+        |consider|try|avoid|make\ sure|be\ sure|remember|keep|follow|start|stop|stay|drink
+        |eat|add|include|explore|choose|opt|look\ for|aim|limit|read|learn|discover|find
+        |let'?s|let\ us|don'?t|do\ not|never|always\ (consult|follow|check|talk|speak|ask|read|seek)
+        |always\ follow|be\ (careful|cautious|mindful)|take\ (a|your|it|them|magnesium)|go\ for)\b
+      | (so,?\ )?you\ (can|could|should|may|might|must|need\ to|will\ want\ to)\ (also\ )?
+        (have|add|take|try|go|use|consult|talk|speak|ask|consider|include|eat|find|get|look|check|choose|opt|start|see)\b
+      | (it\ is|it's)\ (always\ )?(crucial|important|essential|advisable|recommended|wise|best|vital|necessary)
+        \ to\ (consult|talk|speak|seek|check|discuss|ask|follow|start|consider|explore|recognize)
+      | if\ you\ (suspect|think|are\ (wondering|considering|experiencing|thinking|unsure|not\ comfortable))
+      | (consulting|talking\ to|speaking\ with|checking\ with)\ (a|your)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Statements about the article itself.
+META = re.compile(
+    r"""\b(this\ (article|post|guide|page|blog)|in\ this\ (article|post|guide|section)
+      |we\ will\ (explore|discuss|look|examine|cover|delve)|as\ we\ delve|let'?s\ (take\ a\ )?look
+      |read\ on\ to|keep\ reading|here\ is\ a\ list|here\ are\ (a\ )?few|the\ following\ (list|section)
+      |(continue|continues)\ to\ seek\ out|for\ more\ information)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_VERB = re.compile(
+    r"\b(is|are|was|were|be|been|being|has|have|had|can|could|may|might|will|would|should|"
+    r"must|does|do|did|\w+(s|ed|es))\b",
+    re.IGNORECASE,
+)
+_PRONOUN_SUBJECT = re.compile(
+    r"^(\W*)(it|its|it's|this mineral|the mineral|this nutrient|this supplement|this form|"
+    r"this compound|this particular supplement|this element)\b",
+    re.IGNORECASE,
+)
+
+
+def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str | None:
+    """Return why a unit is not a claim, or None when it is one."""
+    text = sentence.text.strip()
+    words = text.split()
+    if sentence.block == "heading":
+        return "heading"
+    if in_reference_list:
+        return "reference-list"
+    if BOILERPLATE.match(text):
+        return "boilerplate"
+    bare = text.rstrip("\"'”’) ")
+    if bare.endswith("?"):
+        return "question"
+    if bare.endswith(":"):
+        return "lead-in"
+    if ADVICE.match(text):
+        return "advice"
+    if META.search(text):
+        return "about-the-article"
+    if len(words) < 3:
+        return "fragment"
+    if not _VERB.search(text) and sentence.block in ("list-item", "table-row", "paragraph"):
+        return "fragment"
+    if not any(ch.isalpha() for ch in text):
+        return "fragment"
+    return None
+
+
+def match_text(sentence: Sentence, topic: str) -> str:
+    """Return the text used for matching: pronoun subjects resolved, list lead-in added."""
+    text = sentence.text
+    if topic:
+        text = _PRONOUN_SUBJECT.sub(lambda m: m.group(1) + topic, text, count=1)
+    if sentence.block == "list-item" and sentence.lead_in:
+        text = f"{sentence.lead_in} {text}"
+    return text
+
+
+def asserted_strength(reading: StrengthReading) -> int:
+    """Return the strength a claim asserts, reading a plain statement of fact as 3.
+
+    The reader gives 0 when a sentence states no relationship; as a claim such a
+    sentence is a flat assertion of fact (3), unless a hedge softens it (1) or an
+    absolute cue hardens it (4).
+    """
+    kinds = {c.kind for c in reading.cues}
+    if reading.level > 0:
+        return reading.level
+    if "absolute" in kinds:
+        return 4
+    if "hedge" in kinds or "associative" in kinds:
+        return 1
+    if "conditional" in kinds:
+        return 2
+    return 3
+
+
+def read_claims(sentences: Sequence[Sentence], topic: str = "") -> tuple[Claim, ...]:
+    """Classify every unit of an article and read the strength of the claims."""
+    reasons: list[str | None] = []
+    in_refs = False
+    for s in sentences:
+        if s.block == "heading":
+            in_refs = bool(REFERENCE_HEADING.match(s.text))
+        reasons.append(non_claim_reason(s, in_refs and s.block != "heading"))
+    claim_idx = [i for i, r in enumerate(reasons) if r is None]
+    readings = read_many([sentences[i].text for i in claim_idx])
+    by_index = dict(zip(claim_idx, readings))
+    out: list[Claim] = []
+    for i, s in enumerate(sentences):
+        reason = reasons[i]
+        if reason is not None:
+            out.append(Claim(sentence=s, is_claim=False, kind=reason, strength=0, negated=False))
+            continue
+        reading = by_index[i]
+        out.append(
+            Claim(
+                sentence=s,
+                is_claim=True,
+                kind="claim",
+                strength=asserted_strength(reading),
+                negated=reading.negated,
+                cues=tuple(reading.cues),
+                match_text=match_text(s, topic),
+            )
+        )
+    return tuple(out)
+
+
+def cue_words(cues: Sequence[Cue], kinds: Sequence[str] | None = None) -> list[str]:
+    """Return the cue texts, optionally only of some kinds, in order and without repeats."""
+    seen: list[str] = []
+    for c in cues:
+        if (kinds is None or c.kind in kinds) and c.text.lower() not in seen:
+            seen.append(c.text.lower())
+    return seen

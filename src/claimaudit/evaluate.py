@@ -1,0 +1,195 @@
+"""Evaluate: score a report against labelled sentences (shared/gold/GUIDELINES.md).
+
+Each gold unit is located in its article (whitespace-insensitive, in file
+order); the report claim whose [start, end) overlaps it most counts when the
+overlap is at least half of the shorter span. The unit's outcome is that
+claim's verdict, or "none".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .ingest import article_from_text, decode, kind_of
+
+OUTCOMES = ("supported", "overstated", "contradicted", "unverified", "none")
+FLAGS = {"overstated", "contradicted"}
+
+
+@dataclass
+class Scores:
+    """The figures of one evaluation, and the per-unit outcomes behind them."""
+
+    units: int = 0
+    verdict_agreement: float = 0.0
+    claim_recall: float = 0.0
+    non_claim_rejection: float = 0.0
+    unit_accuracy: float = 0.0
+    problems_caught: float = 0.0
+    false_alarms: float = 0.0
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the headline figures."""
+        return {k: getattr(self, k) for k in ("units", "verdict_agreement", "claim_recall",
+                                               "non_claim_rejection", "unit_accuracy",
+                                               "problems_caught", "false_alarms")}
+
+
+def _collapse(text: str) -> tuple[str, list[int]]:
+    """Remove whitespace; return the collapsed text and each char's original offset."""
+    chars, offsets = [], []
+    for i, ch in enumerate(text):
+        if not ch.isspace():
+            chars.append(ch)
+            offsets.append(i)
+    return "".join(chars), offsets
+
+
+def locate(source: str, units: list[str]) -> list[tuple[int, int] | None]:
+    """Find each unit in source, in order, ignoring whitespace; None when absent."""
+    collapsed, offsets = _collapse(source)
+    found: list[tuple[int, int] | None] = []
+    cursor = 0
+    for u in units:
+        key = re.sub(r"\s+", "", u)
+        if not key:
+            found.append(None)
+            continue
+        i = collapsed.find(key, cursor)
+        if i < 0:
+            i = collapsed.find(key)
+        if i < 0:
+            found.append(None)
+            continue
+        cursor = i + len(key)
+        found.append((offsets[i], offsets[i + len(key) - 1] + 1))
+    return found
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 0.0
+
+
+def _article_source(path: Path) -> str:
+    text, _ = decode(path.read_bytes())
+    return article_from_text(text, path=str(path), kind=kind_of(path.name)).text
+
+
+def evaluate(gold_rows: list[dict[str, Any]], report: dict[str, Any],
+             corpus: str | Path | None = None) -> Scores:
+    """Score a report document against gold rows."""
+    by_name: dict[str, dict[str, Any]] = {}
+    for a in report["articles"]:
+        by_name[Path(a["path"]).name] = a
+    sc = Scores()
+    per_article: dict[str, list[dict[str, Any]]] = {}
+    for r in gold_rows:
+        per_article.setdefault(r["article"], []).append(r)
+    tallies: Counter[str] = Counter()
+    for name, rows in per_article.items():
+        art = by_name.get(name)
+        if art is None:
+            sc.missing.append(name)
+            located: list[tuple[int, int] | None] = [None] * len(rows)
+            claims: list[dict[str, Any]] = []
+        else:
+            path = Path(art["path"])
+            if corpus is not None:
+                path = Path(corpus) / name
+            located = locate(_article_source(path), [r["text"] for r in rows])
+            claims = art["claims"]
+        for r, span in zip(rows, located):
+            outcome = "none"
+            if span is not None:
+                best, best_ov = None, 0
+                for c in claims:
+                    ov = min(span[1], c["end"]) - max(span[0], c["start"])
+                    if ov > best_ov:
+                        best, best_ov = c, ov
+                if best is not None:
+                    shorter = min(span[1] - span[0], best["end"] - best["start"])
+                    if best_ov * 2 >= shorter:
+                        outcome = best["verdict"]
+            labels = r["labels"]
+            ok = outcome in labels
+            first = labels[0]
+            sc.units += 1
+            sc.confusion[(first, outcome)] += 1
+            tallies["correct"] += ok
+            if first != "none":
+                tallies["verdict_n"] += 1
+                tallies["verdict_ok"] += ok
+            if "none" not in labels:
+                tallies["claim_n"] += 1
+                tallies["claim_ok"] += outcome != "none"
+            if labels == ["none"]:
+                tallies["nonclaim_n"] += 1
+                tallies["nonclaim_ok"] += outcome == "none"
+            if set(labels) <= FLAGS:
+                tallies["problem_n"] += 1
+                tallies["problem_ok"] += outcome in FLAGS
+            if outcome != "none" and not (set(labels) & FLAGS):
+                tallies["clean_claims"] += 1
+                tallies["false_alarm"] += outcome in FLAGS
+            sc.rows.append({"article": name, "text": r["text"], "labels": labels,
+                            "outcome": outcome, "ok": ok, "located": span is not None})
+    sc.verdict_agreement = _ratio(tallies["verdict_ok"], tallies["verdict_n"])
+    sc.claim_recall = _ratio(tallies["claim_ok"], tallies["claim_n"])
+    sc.non_claim_rejection = _ratio(tallies["nonclaim_ok"], tallies["nonclaim_n"])
+    sc.unit_accuracy = _ratio(tallies["correct"], sc.units)
+    sc.problems_caught = _ratio(tallies["problem_ok"], tallies["problem_n"])
+    sc.false_alarms = _ratio(tallies["false_alarm"], tallies["clean_claims"])
+    sc.counts = {
+        "verdict_agreement": (tallies["verdict_ok"], tallies["verdict_n"]),
+        "claim_recall": (tallies["claim_ok"], tallies["claim_n"]),
+        "non_claim_rejection": (tallies["nonclaim_ok"], tallies["nonclaim_n"]),
+        "unit_accuracy": (tallies["correct"], sc.units),
+        "problems_caught": (tallies["problem_ok"], tallies["problem_n"]),
+        "false_alarms": (tallies["false_alarm"], tallies["clean_claims"]),
+    }
+    return sc
+
+
+def load_gold(path: str | Path) -> list[dict[str, Any]]:
+    """Read a gold JSONL file; raise ValueError naming the line of a bad row."""
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for i, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{i}: not JSON ({exc.msg})") from None
+            if not isinstance(row, dict) or not {"article", "text", "labels"} <= set(row):
+                raise ValueError(f"{path}:{i}: a gold row needs article, text and labels")
+            rows.append(row)
+    return rows
+
+
+def format_scores(sc: Scores) -> str:
+    """Render the figures and the confusion table as text."""
+    out = []
+    names = ["verdict_agreement", "claim_recall", "non_claim_rejection", "unit_accuracy",
+             "problems_caught", "false_alarms"]
+    for n in names:
+        ok, total = sc.counts.get(n, (0, 0))
+        out.append(f"{n.replace('_', ' '):<22}{getattr(sc, n):.3f}  ({ok}/{total})")
+    out.append("")
+    out.append("confusion (rows: first gold label, columns: outcome)")
+    out.append(f"{'':<14}" + "".join(f"{o:>14}" for o in OUTCOMES))
+    for g in OUTCOMES:
+        out.append(f"{g:<14}" + "".join(f"{sc.confusion.get((g, o), 0):>14}" for o in OUTCOMES))
+    if sc.missing:
+        out.append("")
+        out.append("articles not in the report: " + ", ".join(sorted(sc.missing)))
+    return "\n".join(out)

@@ -1,0 +1,183 @@
+"""Match: find the reference claim a sentence makes, if any.
+
+Two steps, so that cost grows slowly with the size of the reference set:
+
+1. Retrieval: TF-IDF (word 1-2-grams over normalized, stemmed text) of every
+   reference claim's canonical text and variants; a sparse dot product gives
+   the top `top_k` reference texts for each sentence.
+2. Re-ranking: rapidfuzz `token_set_ratio` and `token_sort_ratio` on the
+   normalized texts, blended with the TF-IDF cosine (token_set_ratio alone
+   returns 100 whenever one token set contains the other, so it never decides
+   alone). A candidate must also hit every `key_terms` group of its reference
+   claim, which keeps neighbouring claims (cramps vs migraine) apart.
+
+Every choice is explicit and recorded: the normalizer is ours (rapidfuzz's
+`processor` is passed as None on purpose because texts are pre-normalized),
+and the matcher's name and settings go into each report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import yaml
+from rapidfuzz import fuzz
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from .records import Candidate, Match, ReferenceSet
+
+MATCHER_NAME = "claimaudit.TfidfFuzzMatcher.v1"
+
+# Negation and modal words carry strength, not topic: matching ignores them.
+_STOP = frozenset(ENGLISH_STOP_WORDS) | {
+    "also", "may", "might", "can", "could", "help", "helps", "helping", "helped", "often",
+    "including", "like", "way", "role", "important", "essential", "crucial", "key",
+    "body", "people", "individuals", "research", "study", "studies", "suggest", "suggests",
+    "show", "shows", "shown", "effect", "effects", "s", "t",
+}
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    """Matcher thresholds; tuned on labelled data, set in configuration."""
+
+    min_score: float = 55.0
+    top_k: int = 12
+    candidates: int = 3
+    weight_tfidf: float = 0.5
+    weight_set: float = 0.3
+    weight_sort: float = 0.2
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Return the synonym table as (pattern, replacement), longest phrase first."""
+    text = resources.files("claimaudit").joinpath("data/synonyms.yaml").read_text("utf-8")
+    table = yaml.safe_load(text) or {}
+    pairs = sorted(table.items(), key=lambda kv: -len(str(kv[0])))
+    return tuple(
+        (re.compile(r"(?<![\w-])" + re.escape(str(k).lower()) + r"(?![\w-])"), str(v).lower())
+        for k, v in pairs
+    )
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def stem(word: str) -> str:
+    """Strip common English inflections (a light, deterministic stemmer)."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ness", ""), ("ing", ""), ("edly", ""),
+                         ("ed", ""), ("ly", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            return word[: len(word) - len(suffix)] + repl
+    return word
+
+
+def normalize(text: str) -> str:
+    """Lowercase, apply synonyms, drop stop words and punctuation, stem."""
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    for pattern, repl in synonyms():
+        text = pattern.sub(repl, text)
+    words = [stem(w) for w in _TOKEN.findall(text) if w not in _STOP]
+    return " ".join(w for w in words if w not in _STOP)
+
+
+def _term_pattern(group: Sequence[str]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(t) for t in sorted(group, key=len, reverse=True))
+    return re.compile(r"(?<![a-z0-9])(?:" + alts + r")")
+
+
+class Matcher:
+    """Match sentences against one reference set."""
+
+    def __init__(self, reference: ReferenceSet, settings: MatchSettings | None = None) -> None:
+        self.reference = reference
+        self.settings = settings or MatchSettings()
+        self.doc_claim: list[int] = []
+        self.doc_text: list[str] = []
+        self.doc_norm: list[str] = []
+        for ci, claim in enumerate(reference.claims):
+            for t in (claim.text, *claim.variants):
+                self.doc_claim.append(ci)
+                self.doc_text.append(t)
+                self.doc_norm.append(normalize(t))
+        self.doc_claim_arr = np.array(self.doc_claim, dtype=np.int64)
+        self.vectorizer = TfidfVectorizer(
+            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+",
+            lowercase=False, dtype=np.float32,
+        )
+        self.doc_matrix = self.vectorizer.fit_transform(self.doc_norm or ["empty"]).T.tocsr()
+        self.key_patterns = [
+            tuple(_term_pattern(g) for g in claim.key_terms) for claim in reference.claims
+        ]
+
+    def _keys_ok(self, ci: int, lowered: str) -> bool:
+        return all(p.search(lowered) for p in self.key_patterns[ci])
+
+    def match_many(self, texts: Sequence[str]) -> list[Match]:
+        """Return one Match per text, in order."""
+        if not texts:
+            return []
+        norms = [normalize(t) for t in texts]
+        if not self.doc_claim:
+            return [Match(candidates=(), best=None) for _ in texts]
+        sims = (self.vectorizer.transform(norms) @ self.doc_matrix).toarray()
+        k = min(self.settings.top_k, sims.shape[1])
+        if k < sims.shape[1]:
+            top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        else:
+            top = np.tile(np.arange(sims.shape[1]), (len(texts), 1))
+        return [self._rank(texts[i], norms[i], sims[i], top[i]) for i in range(len(texts))]
+
+    def _rank(self, text: str, norm: str, sims: np.ndarray, top: np.ndarray) -> Match:
+        s = self.settings
+        lowered = _lower_for_terms(text)
+        best_by_claim: dict[int, tuple[float, str]] = {}
+        gated: dict[int, tuple[float, str]] = {}
+        for d in top:
+            cos = float(sims[d])
+            if cos <= 0.0:
+                continue
+            dn = self.doc_norm[d]
+            score = (
+                s.weight_tfidf * 100.0 * cos
+                + s.weight_set * fuzz.token_set_ratio(norm, dn, processor=None)
+                + s.weight_sort * fuzz.token_sort_ratio(norm, dn, processor=None)
+            )
+            ci = self.doc_claim[d]
+            target = best_by_claim if self._keys_ok(ci, lowered) else gated
+            if score > target.get(ci, (-1.0, ""))[0]:
+                target[ci] = (score, self.doc_text[d])
+        pool = best_by_claim or {}
+        ranked = sorted(pool.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        cands = tuple(
+            Candidate(self.reference.claims[ci].id, round(sc, 1), txt)
+            for ci, (sc, txt) in ranked[: s.candidates]
+        )
+        if not cands:
+            ranked_gated = sorted(gated.items(), key=lambda kv: (-kv[1][0], kv[0]))
+            near = tuple(
+                Candidate(self.reference.claims[ci].id, round(sc, 1), txt)
+                for ci, (sc, txt) in ranked_gated[: s.candidates]
+            )
+            return Match(candidates=near, best=None)
+        best = cands[0] if cands[0].score >= s.min_score else None
+        return Match(candidates=cands, best=best)
+
+
+def _lower_for_terms(text: str) -> str:
+    """Lowercase a sentence and apply synonyms, for key-term lookup."""
+    lowered = text.lower().replace("’", "'")
+    for pattern, repl in synonyms():
+        # Keep the original words and add the canonical phrase beside them.
+        lowered = pattern.sub(lambda m, r=repl: m.group(0) + " " + r, lowered)
+    return lowered

@@ -1,0 +1,258 @@
+"""The audit as a Python API: paths and a reference set in, an AuditReport out.
+
+    >>> import claimaudit
+    >>> report = claimaudit.audit(["corpus/"], "reference/")      # doctest: +SKIP
+    >>> report.articles[0].counts()                                 # doctest: +SKIP
+
+`audit_article` is the pure core (Article in, ArticleReport out); `audit`
+adds file discovery and reading, and turns unreadable files into error
+entries so the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .claims import read_claims
+from .ingest import SUFFIXES, IngestError, read_article
+from .match import MATCHER_NAME, Matcher, MatchSettings
+from .records import (
+    Article,
+    ArticleReport,
+    AuditReport,
+    Finding,
+    InputError,
+    ReferenceSet,
+    Skipped,
+)
+from .reference import load_reference
+from .segment import segment
+from .verdict import decide
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that changes an audit's result, recorded in the report."""
+
+    match: MatchSettings = field(default_factory=MatchSettings)
+    ignore: tuple[str, ...] = ()  # reference ids or rule codes never reported as problems
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, codes)
+
+    def describe(self) -> tuple[tuple[str, str], ...]:
+        """Return the settings as sorted (name, value) pairs for the report."""
+        m = self.match
+        return (
+            ("matcher", MATCHER_NAME),
+            ("min_score", f"{m.min_score:g}"),
+            ("top_k", str(m.top_k)),
+            ("weights", f"tfidf={m.weight_tfidf:g},set={m.weight_set:g},sort={m.weight_sort:g}"),
+            ("ignore", ",".join(self.ignore)),
+        )
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[InputError]]:
+    """Expand files and folders into (path, display path) pairs, sorted; report bad paths."""
+    found: dict[str, Path] = {}
+    errors: list[InputError] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in _walk(p, errors):
+                found.setdefault(_display(f), f)
+        elif p.is_symlink() and not p.exists():
+            errors.append(InputError(_display(p), "dangling symbolic link"))
+        elif p.exists():
+            found.setdefault(_display(p), p)
+        else:
+            errors.append(InputError(_display(p), "no such file or directory"))
+    return sorted(((f, d) for d, f in found.items()), key=lambda t: t[1]), errors
+
+
+def _walk(root: Path, errors: list[InputError]) -> Iterator[Path]:
+    seen_dirs: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        d = stack.pop()
+        try:
+            st = d.stat()
+        except OSError as exc:
+            errors.append(InputError(_display(d), f"cannot read folder: {exc.strerror}"))
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            errors.append(InputError(_display(d), "directory loop (symbolic link to a parent)"))
+            continue
+        seen_dirs.add(key)
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError as exc:
+            errors.append(InputError(_display(d), f"cannot read folder: {exc.strerror}"))
+            continue
+        for e in entries:
+            path = Path(e.path)
+            if e.name.startswith("."):
+                continue
+            if e.is_symlink() and not path.exists():
+                if e.name.lower().endswith(SUFFIXES):
+                    errors.append(InputError(_display(path), "dangling symbolic link"))
+                continue
+            if e.is_dir():
+                stack.append(path)
+            elif e.name.lower().endswith(SUFFIXES):
+                yield path
+
+
+def _display(p: Path) -> str:
+    try:
+        rel = os.path.relpath(p)
+    except ValueError:
+        rel = str(p)
+    if rel.startswith(".."):
+        rel = str(p)
+    return Path(rel).as_posix()
+
+
+def topic_terms(reference: ReferenceSet) -> list[str]:
+    """Return the reference set's subject words (first key term of each claim), commonest first."""
+    counts: Counter[str] = Counter()
+    for c in reference.claims:
+        if c.key_terms and c.key_terms[0]:
+            term = c.key_terms[0][0]
+            if re.fullmatch(r"[a-z]+", term):
+                counts[term] += 1
+    return [t for t, _ in counts.most_common()]
+
+
+def article_topic(article: Article, subjects: Sequence[str]) -> str:
+    """Return the subject word the article mentions most, among the reference's subjects."""
+    lowered = article.text.lower()
+    best, best_n = "", 0
+    for s in subjects:
+        n = len(re.findall(r"\b" + re.escape(s) + r"\b", lowered))
+        if n > best_n:
+            best, best_n = s, n
+    return best
+
+
+class Auditor:
+    """Audit articles against one loaded reference set."""
+
+    def __init__(self, reference: ReferenceSet, settings: Settings | None = None) -> None:
+        self.reference = reference
+        self.settings = settings or Settings()
+        self.matcher = Matcher(reference, self.settings.match)
+        self.refs = reference.by_id()
+        self.subjects = topic_terms(reference)
+
+    def audit_article(self, article: Article) -> ArticleReport:
+        """Audit one decoded article (pure: no file access)."""
+        sentences = segment(article)
+        claims = read_claims(sentences, article_topic(article, self.subjects))
+        claim_list = [c for c in claims if c.is_claim]
+        matches = self.matcher.match_many([c.match_text for c in claim_list])
+        findings = [
+            decide(c, m, self.refs.get(m.best.reference_id) if m.best else None)
+            for c, m in zip(claim_list, matches)
+        ]
+        findings, unused = apply_suppressions(article, findings, self._ignored_for(article.path))
+        skipped = tuple(
+            Skipped(c.sentence.start, c.sentence.end, c.sentence.line, c.sentence.column,
+                    c.sentence.block, c.kind)
+            for c in claims if not c.is_claim
+        )
+        return ArticleReport(
+            path=article.path, sha256=article.sha256, title=article.title,
+            encoding=article.encoding, kind=article.kind, sentence_count=len(sentences),
+            findings=tuple(findings), skipped=skipped, unused_suppressions=tuple(unused),
+        )
+
+    def _ignored_for(self, path: str) -> frozenset[str]:
+        import fnmatch
+
+        codes = set(self.settings.ignore)
+        for pattern, pcodes in self.settings.per_file_ignores:
+            if fnmatch.fnmatch(path, pattern):
+                codes.update(pcodes)
+        return frozenset(c.upper() for c in codes)
+
+
+def apply_suppressions(
+    article: Article, findings: list[Finding], ignored: frozenset[str] = frozenset()
+) -> tuple[list[Finding], list[tuple[int, str]]]:
+    """Mark findings suppressed by config or inline comments; return unused suppressions.
+
+    `<!-- claimaudit: ignore CODE -->` covers the next claim after the comment;
+    `disable CODE` ... `enable CODE` covers a region (no codes: everything). A
+    code is a reference id (MG-012) or a rule code (CA201).
+    """
+    out = list(findings)
+    used: set[int] = set()
+    starts = [f.claim.sentence.start for f in out]
+    regions: list[tuple[int, int, tuple[str, ...], int]] = []
+    open_regions: dict[tuple[str, ...], int] = {}
+    for offset, directive, codes in article.suppressions:
+        if directive == "disable":
+            open_regions[codes] = offset
+        elif directive == "enable":
+            key = codes if codes in open_regions else next(iter(open_regions), None)
+            if key is not None:
+                regions.append((open_regions.pop(key), offset, key, open_regions.get(key, 0)))
+    for key, start in open_regions.items():
+        regions.append((start, len(article.text), key, 0))
+
+    def hits(f: Finding, codes: tuple[str, ...]) -> bool:
+        return not codes or f.rule in codes or (f.reference_id or "") in codes
+
+    for i, f in enumerate(out):
+        if f.verdict == "supported":
+            continue
+        if f.rule in ignored or (f.reference_id or "") in ignored:
+            out[i] = replace(f, suppressed=True)
+    for offset, directive, codes in article.suppressions:
+        if directive != "ignore":
+            continue
+        nxt = next((i for i, s in enumerate(starts) if s > offset), None)
+        if nxt is not None and hits(out[nxt], codes) and out[nxt].verdict != "supported":
+            out[nxt] = replace(out[nxt], suppressed=True)
+            used.add(offset)
+    for start, end, codes, _ in regions:
+        for i, f in enumerate(out):
+            if start < starts[i] < end and hits(f, codes) and f.verdict != "supported":
+                out[i] = replace(f, suppressed=True)
+                used.add(start)
+    unused = [(off, d) for off, d, _ in article.suppressions
+              if d in ("ignore", "disable") and off not in used]
+    return out, unused
+
+
+def audit(
+    paths: Sequence[str | Path] | str | Path,
+    reference: ReferenceSet | Sequence[str | Path] | str | Path = "reference",
+    settings: Settings | None = None,
+) -> AuditReport:
+    """Audit files and folders against a reference set and return the report."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if not isinstance(reference, ReferenceSet):
+        reference = load_reference([reference] if isinstance(reference, (str, Path)) else reference)
+    auditor = Auditor(reference, settings)
+    files, errors = discover(paths)
+    articles = []
+    for path, shown in files:
+        try:
+            article = read_article(path, shown)
+        except IngestError as exc:
+            errors.append(InputError(exc.path, exc.reason))
+            continue
+        articles.append(auditor.audit_article(article))
+    return AuditReport(
+        reference=reference,
+        articles=tuple(articles),
+        errors=tuple(sorted(errors, key=lambda e: e.path)),
+        settings=auditor.settings.describe(),
+    )

@@ -1,0 +1,161 @@
+"""Verdict: compare a claim's wording with the evidence behind its reference claim.
+
+Pure functions: (Claim, Match, ReferenceClaim) -> Finding. The rules are values
+in `RULES` with a stable code, so that reports, suppressions and CI
+annotations can name them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .claims import cue_words
+from .records import STRENGTH_NAMES, Claim, Finding, Match, ReferenceClaim
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One verdict rule: a stable code, a kebab-case name, its verdict and docs."""
+
+    code: str
+    name: str
+    verdict: str
+    summary: str
+    example: str
+
+
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        Rule("CA001", "supported", "supported",
+             "The claim agrees with a reference claim and is worded no more strongly than "
+             "the evidence allows.",
+             "'Magnesium may ease muscle tension' over limited evidence."),
+        Rule("CA002", "supported-denial", "supported",
+             "The claim denies something the evidence refutes or has not shown.",
+             "'Magnesium does not prevent ordinary cramps.'"),
+        Rule("CA201", "strength-overstated", "overstated",
+             "The claim agrees in direction but its wording (causal, absolute) is stronger "
+             "than the evidence carries.",
+             "'Researchers have proved magnesium cures back pain' over one small trial."),
+        Rule("CA202", "scope-overstated", "overstated",
+             "The claim generalizes beyond the population or outcome the evidence studied.",
+             "A trial in neuropathic back pain reported as evidence for all back pain."),
+        Rule("CA301", "asserts-refuted", "contradicted",
+             "The claim asserts what the best evidence points against, however hedged.",
+             "'Magnesium relieves muscle cramps' against a Cochrane review finding no effect."),
+        Rule("CA302", "denies-supported", "contradicted",
+             "The claim negates what the evidence supports.",
+             "'Magnesium plays no part in nerve function.'"),
+        Rule("CA401", "unverified", "unverified",
+             "No reference claim matches well enough; the claim needs a source or a new "
+             "reference entry.",
+             "A claim about a topic the reference set does not cover."),
+    )
+}
+
+
+def _studies_phrase(ref: ReferenceClaim) -> str:
+    parts = []
+    for s in ref.studies[:3]:
+        bits = [s.design]
+        if s.n:
+            bits.append(f"n={s.n}")
+        first = s.citation.split(",")[0].split(".")[0].strip()
+        year = f" {s.year}" if s.year else ""
+        parts.append(f"{first}{year} ({', '.join(bits)})")
+    more = f" and {len(ref.studies) - 3} more" if len(ref.studies) > 3 else ""
+    return "; ".join(parts) + more
+
+
+def _overreach_terms(claim: Claim, ref: ReferenceClaim) -> list[str]:
+    text = claim.sentence.text.lower()
+    ref_text = ref.text.lower()
+    hits = []
+    for term in ref.overreach:
+        pattern = r"(?<![a-z])" + re.escape(term)
+        if re.search(pattern, text) and not re.search(pattern, ref_text):
+            hits.append(term)
+    return hits
+
+
+def decide(claim: Claim, match: Match, ref: ReferenceClaim | None) -> Finding:
+    """Return the finding for one claim."""
+    if match.best is None or ref is None:
+        near = ", ".join(f"{c.reference_id} ({c.score:.0f})" for c in match.candidates) or "none"
+        return Finding(
+            claim=claim, verdict="unverified", rule="CA401", reference_id=None, score=None,
+            evidence_grade=None,
+            reason=f"No reference claim matches well enough (closest: {near}).",
+            candidates=match.candidates,
+        )
+    cues = cue_words(claim.cues)
+    cue_txt = f" (wording: {', '.join(repr(c) for c in cues)})" if cues else ""
+    strength_name = STRENGTH_NAMES.get(claim.strength, str(claim.strength))
+    allowed_name = STRENGTH_NAMES.get(ref.max_strength, str(ref.max_strength))
+    basis = (f"Matches {ref.id} \"{ref.text}\" (score {match.best.score:.0f}); evidence "
+             f"{ref.grade}, stance {ref.stance}: {_studies_phrase(ref)}.")
+    common = dict(claim=claim, reference_id=ref.id, score=match.best.score,
+                  evidence_grade=ref.grade, candidates=match.candidates, studies=ref.studies)
+
+    if ref.stance == "refutes":
+        if claim.negated:
+            return Finding(verdict="supported", rule="CA002",
+                           reason=f"{basis} The claim denies it, as the evidence does.", **common)
+        return Finding(
+            verdict="contradicted", rule="CA301",
+            reason=f"{basis} The evidence points against this claim{cue_txt}.",
+            suggestion=suggest(ref, contradicted=True), **common)
+    if claim.negated:
+        if ref.stance == "supports":
+            return Finding(
+                verdict="contradicted", rule="CA302",
+                reason=f"{basis} The claim negates what the evidence supports{cue_txt}.",
+                suggestion=suggest(ref, contradicted=True), **common)
+        return Finding(verdict="supported", rule="CA002",
+                       reason=f"{basis} The claim denies an effect the evidence has not shown.",
+                       **common)
+    over = _overreach_terms(claim, ref)
+    if over:
+        return Finding(
+            verdict="overstated", rule="CA202",
+            reason=(f"{basis} The claim extends it to {', '.join(repr(o) for o in over)}, "
+                    "beyond what the studies examined."),
+            suggestion=suggest(ref), **common)
+    if claim.strength > ref.max_strength:
+        return Finding(
+            verdict="overstated", rule="CA201",
+            reason=(f"{basis} The claim is worded as {claim.strength} ({strength_name}){cue_txt}; "
+                    f"the evidence carries at most {ref.max_strength} ({allowed_name})."),
+            suggestion=suggest(ref), **common)
+    return Finding(
+        verdict="supported", rule="CA001",
+        reason=(f"{basis} Worded as {claim.strength} ({strength_name}), within the "
+                f"{ref.max_strength} ({allowed_name}) the evidence carries."),
+        **common)
+
+
+_HEDGE_FOR = {
+    0: "There is no good evidence that",
+    1: "Some research suggests that",
+    2: "Some research suggests that",
+}
+
+
+def suggest(ref: ReferenceClaim, contradicted: bool = False) -> str:
+    """Return a rewording at the strength the evidence allows."""
+    if ref.supported_wording:
+        return ref.supported_wording
+    base = ref.text.rstrip(".")
+    if contradicted or ref.stance == "refutes":
+        return f"The best available evidence does not support the claim that {_lower_first(base)}."
+    if ref.max_strength >= 3:
+        return f"{base}."
+    return f"{_HEDGE_FOR[ref.max_strength]} {_lower_first(base)} ({ref.grade} evidence)."
+
+
+def _lower_first(s: str) -> str:
+    if len(s) > 1 and s[0].isupper() and not s[1].isupper():
+        return s[0].lower() + s[1:]
+    return s
