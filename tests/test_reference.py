@@ -87,8 +87,22 @@ def test_bundled_reference_set_is_valid(root: Path) -> None:
     base_ids = {i[:6] for i in ids}
     assert {f"MG-{n:03d}" for n in range(1, 60)} <= base_ids, "every brief claim MG-001..MG-059 is curated"
     for c in ref.claims:
-        assert c.studies, c.id
+        assert c.studies or c.grade == "insufficient", f"{c.id} needs its studies"
         assert len(c.variants) >= 3, f"{c.id} needs paraphrase variants"
         assert c.key_terms, f"{c.id} needs key_terms"
         for s in c.studies:
             assert s.citation and s.design, c.id
+
+
+def test_empty_studies_only_for_insufficient_evidence() -> None:
+    with pytest.raises(ReferenceError, match="has no 'studies'"):
+        parse_reference_text(GOOD.replace("""    studies:
+      - citation: Example A. Journal 2020
+        design: meta-analysis
+""", "    studies: []\n"), "ref.yaml")
+    text = GOOD.replace("grade: moderate", "grade: insufficient").replace("""    studies:
+      - citation: Example A. Journal 2020
+        design: meta-analysis
+""", "    studies: []\n")
+    (claim,) = parse_reference_text(text, "ref.yaml")
+    assert claim.studies == ()

@@ -34,7 +34,7 @@ BOILERPLATE = re.compile(
       | (this\ (content|article|information|site)\ is\ )?for\ informational\ purposes
       | this\ (content|article|information)\ (is|should)\ not
       | medical\ disclaimer | disclaimer | cookie | privacy\ policy | terms\ of\ (use|service)
-      | click\ here | table\ of\ contents | in\ this\ article | key\ (points|takeaways)
+      | click\ here | table\ of\ contents | in\ this\ article\W*$ | key\ (points|takeaways)
       | quick\ summary | source s?\s*$ | references?\s*$ | sources?\s*:
     )""",
     re.IGNORECASE | re.VERBOSE,
@@ -66,9 +66,40 @@ META = re.compile(
       |(continue|continues)\ to\ seek\ out|for\ more\ information)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
+_VERB_BASES = """
+    help cause lead reduce increase improve prevent relieve ease boost lower raise support promote
+    regulate block inhibit contribute play act affect protect trigger worsen contain provide include
+    make keep allow enable aid treat cure heal decrease shorten strengthen weaken relax calm stimulate
+    produce convert absorb store require need depend result occur develop show find suggest indicate
+    link associate relate tend work get take give become remain stay feel experience suffer balance
+    maintain manage fight combat alleviate soothe lessen minimize minimise enhance facilitate lack stop
+    deplete excrete bind compete manufacture synthesize metabolize interfere exacerbate intensify
+    heighten disrupt impair compromise recommend use offer benefit matter report declare claim prove
+    demonstrate reveal recognize recognise rise fall drop protect damage harm kill destroy carry
+    transport activate irritate inflame sensitize sensitise amplify modulate control limit restore
+    replenish deliver lose gain cut slow speed last rank outrank come go appear seem
+""".split()
+
+
+def _inflections(base: str) -> set[str]:
+    forms = {base, base + "s", base + "es", base + "ed", base + "d", base + "ing"}
+    if base.endswith("e"):
+        forms |= {base[:-1] + "ing", base + "d"}
+    if base.endswith("y"):
+        forms |= {base[:-1] + "ies", base[:-1] + "ied"}
+    return forms
+
+
+_IRREGULAR_VERBS = {"found", "made", "led", "kept", "took", "taken", "gave", "given", "became",
+                    "felt", "got", "gotten", "shown", "lost", "fell", "fallen", "rose", "risen",
+                    "came", "went", "gone", "bound", "stored", "cut"}
+_VERB_FORMS = set(_IRREGULAR_VERBS)
+for _b in _VERB_BASES:
+    _VERB_FORMS |= _inflections(_b)
+_AUX = (r"is|are|was|were|be|been|being|has|have|had|can|could|may|might|will|would|should|"
+        r"must|does|do|did|isn't|aren't|doesn't|don't|won't|can't|it's|that's|there's")
 _VERB = re.compile(
-    r"\b(is|are|was|were|be|been|being|has|have|had|can|could|may|might|will|would|should|"
-    r"must|does|do|did|\w+(s|ed|es))\b",
+    r"\b(" + _AUX + "|" + "|".join(sorted(_VERB_FORMS, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
 _PRONOUN_SUBJECT = re.compile(
@@ -113,6 +144,9 @@ def match_text(sentence: Sentence, topic: str) -> str:
         text = _PRONOUN_SUBJECT.sub(lambda m: m.group(1) + topic, text, count=1)
     if sentence.block == "list-item" and sentence.lead_in:
         text = f"{sentence.lead_in} {text}"
+    if topic and not re.search(r"\b" + re.escape(topic) + r"\b", text, re.IGNORECASE):
+        # The article's subject is implied ("a deficiency" in an article on magnesium).
+        text = f"{text} [{topic}]"
     return text
 
 

@@ -110,6 +110,8 @@ def _claim(item: Any, path: str, line: int | None) -> ReferenceClaim:
         raise _fail(path, line, "each claim must be a mapping with id, text, stance, grade, ...")
     label = f"claim {item.get('id')!r}" if item.get("id") else "claim"
     for key in REQUIRED:
+        if key == "studies" and item.get("grade") == "insufficient" and item.get(key) == []:
+            continue  # "no study found" is recorded as an empty list, never an invented one
         if item.get(key) in (None, "", []):
             raise _fail(path, line, f"{label} has no {key!r}; add {key}: {_hint(key)}")
     unknown = sorted(set(item) - KNOWN)

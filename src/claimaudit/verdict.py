@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .claims import cue_words
+from .strength import read_strength
 from .records import STRENGTH_NAMES, Claim, Finding, Match, ReferenceClaim
 
 
@@ -48,12 +50,22 @@ RULES: dict[str, Rule] = {
         Rule("CA302", "denies-supported", "contradicted",
              "The claim negates what the evidence supports.",
              "'Magnesium plays no part in nerve function.'"),
+        Rule("CA402", "no-evidence", "unverified",
+             "The claim matches a reference entry recorded as having no study either way.",
+             "'Staying hydrated improves magnesium absorption.'"),
         Rule("CA401", "unverified", "unverified",
              "No reference claim matches well enough; the claim needs a source or a new "
              "reference entry.",
              "A claim about a topic the reference set does not cover."),
+        Rule("CA900", "unused-suppression", "note", "A claimaudit ignore/disable comment suppresses nothing; remove it.", "'<!-- claimaudit: ignore VC-001 -->' above a sentence that is not flagged."),  # noqa: E501
     )
 }
+
+
+@lru_cache(maxsize=4096)
+def reference_negated(text: str) -> bool:
+    """Return whether a reference text is itself worded as a negation."""
+    return read_strength(text).negated
 
 
 def _studies_phrase(ref: ReferenceClaim) -> str:
@@ -99,15 +111,27 @@ def decide(claim: Claim, match: Match, ref: ReferenceClaim | None) -> Finding:
     common = dict(claim=claim, reference_id=ref.id, score=match.best.score,
                   evidence_grade=ref.grade, candidates=match.candidates, studies=ref.studies)
 
+    if not ref.studies:
+        return Finding(
+            verdict="unverified", rule="CA402", reference_id=ref.id, score=match.best.score,
+            evidence_grade=ref.grade, candidates=match.candidates, claim=claim,
+            reason=(f"Matches {ref.id} \"{ref.text}\" (score {match.best.score:.0f}), for which no "
+                    f"study was found either way. {ref.note}").strip(),
+            suggestion=suggest(ref),
+        )
+    # A reference claim may itself be worded negatively ("many people do not get
+    # enough magnesium"); what counts is whether the claim and the text it matched
+    # have the same polarity.
+    negated = claim.negated != reference_negated(match.best.matched_text or ref.text)
     if ref.stance == "refutes":
-        if claim.negated:
+        if negated:
             return Finding(verdict="supported", rule="CA002",
                            reason=f"{basis} The claim denies it, as the evidence does.", **common)
         return Finding(
             verdict="contradicted", rule="CA301",
             reason=f"{basis} The evidence points against this claim{cue_txt}.",
             suggestion=suggest(ref, contradicted=True), **common)
-    if claim.negated:
+    if negated:
         if ref.stance == "supports":
             return Finding(
                 verdict="contradicted", rule="CA302",

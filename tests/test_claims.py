@@ -1,0 +1,94 @@
+"""Claim detection: what is a check-worthy claim, and what is furniture, advice or a question."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimaudit.claims import asserted_strength, match_text, non_claim_reason
+from claimaudit.records import Cue, Sentence, StrengthReading
+
+
+def unit(text: str, block: str = "paragraph", lead_in: str = "") -> Sentence:
+    return Sentence(text=text, start=0, end=len(text), line=1, column=1, end_line=1,
+                    end_column=len(text) + 1, block=block, index=0, lead_in=lead_in)
+
+
+# fmt: off
+NON_CLAIMS = [
+    # description,                       text,                                                      block,        reason
+    ("heading",                          "Benefits of Zinc",                                        "heading",    "heading"),
+    ("navigation",                       "Skip to main content",                                    "paragraph",  "boilerplate"),
+    ("reading time",                     "6 min read",                                              "paragraph",  "boilerplate"),
+    ("newsletter prompt",                "Sign up for our weekly newsletter!",                      "paragraph",  "boilerplate"),
+    ("comment prompt",                   "Leave a Reply",                                           "paragraph",  "boilerplate"),
+    ("related-article link",             "[Also Read: Ten Foods for Better Sleep]",                 "paragraph",  "boilerplate"),
+    ("disclaimer",                       "This article is for informational purposes only.",        "paragraph",  "boilerplate"),
+    ("question",                         "Can zinc shorten a cold?",                                "paragraph",  "question"),
+    ("quoted question at the end",       "Many readers ask: \"does it work?\"",                     "paragraph",  "question"),
+    ("lead-in to a list",                "Good sources of zinc include:",                           "paragraph",  "lead-in"),
+    ("imperative advice",                "Consult your doctor before starting supplements.",        "paragraph",  "advice"),
+    ("important-to advice",              "It is important to talk to a pharmacist first.",          "paragraph",  "advice"),
+    ("you-can advice",                   "You can also add seeds to your breakfast.",               "paragraph",  "advice"),
+    ("about the article",                "In this article we will explore the benefits of zinc.",   "paragraph",  "about-the-article"),
+    ("nominal list fragment",            "Oysters and red meat",                                    "list-item",  "fragment"),
+    ("too short",                        "Yes, definitely.",                                        "paragraph",  "fragment"),
+]
+CLAIMS = [
+    ("plain fact",                       "Zinc is an essential trace mineral.",                     "paragraph"),
+    ("hedged effect",                    "Zinc lozenges may shorten colds in adults.",              "paragraph"),
+    ("list item with a verb",            "Reduces the length of colds",                             "list-item"),
+    ("answer starting with yes",         "Yes, high doses can cause nausea and stomach cramps.",    "faq"),
+    ("labelled bullet",                  "Immune Support: Zinc helps immune cells develop.",        "list-item"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("description", "text", "block", "reason"), NON_CLAIMS,
+                         ids=[c[0] for c in NON_CLAIMS])
+def test_not_a_claim(description, text, block, reason) -> None:
+    assert non_claim_reason(unit(text, block)) == reason, f"False claim: {text!r}"
+
+
+@pytest.mark.parametrize(("description", "text", "block"), CLAIMS, ids=[c[0] for c in CLAIMS])
+def test_is_a_claim(description, text, block) -> None:
+    assert non_claim_reason(unit(text, block)) is None, f"Missed claim: {text!r}"
+
+
+def test_reference_list_units_are_not_claims() -> None:
+    assert non_claim_reason(unit("Smith J. Zinc and colds. 2019."), in_reference_list=True) == "reference-list"
+
+
+# fmt: off
+MATCH_TEXT = [
+    ("pronoun subject resolved",   "It shortens colds.",               "paragraph", "",                    "zinc shortens colds."),
+    ("'this mineral' resolved",    "This mineral supports immunity.",  "paragraph", "",                    "zinc supports immunity."),
+    ("list item gets its lead-in", "Nausea",                           "list-item", "Side effects include:", "Side effects include: Nausea"),
+    ("other subjects untouched",   "Colds last a week.",               "paragraph", "",                    "Colds last a week."),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("description", "text", "block", "lead_in", "expected"), MATCH_TEXT,
+                         ids=[c[0] for c in MATCH_TEXT])
+def test_match_text(description, text, block, lead_in, expected) -> None:
+    assert match_text(unit(text, block, lead_in), "zinc") == expected
+
+
+def _reading(level: int, *kinds: str) -> StrengthReading:
+    return StrengthReading(level=level, negated=False, cues=tuple(Cue(k, k, 0, 1) for k in kinds))
+
+
+# fmt: off
+ASSERTED = [
+    ("reader's causal level kept",          _reading(3, "causal"),   3),
+    ("reader's hedged level kept",          _reading(2, "conditional"), 2),
+    ("plain statement of fact reads as 3",  _reading(0),             3),
+    ("hedged plain statement reads as 1",   _reading(0, "hedge"),    1),
+    ("absolute plain statement reads as 4", _reading(0, "absolute"), 4),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("description", "reading", "expected"), ASSERTED, ids=[c[0] for c in ASSERTED])
+def test_asserted_strength(description, reading, expected) -> None:
+    assert asserted_strength(reading) == expected

@@ -1,0 +1,94 @@
+"""Verdict rules: each (stance, strength, negation, scope) case gives one verdict and rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimaudit.records import Candidate, Claim, Match, ReferenceClaim, Sentence, Study
+from claimaudit.verdict import RULES, decide, suggest
+
+STUDY = Study(citation="Doe J, Roe R. A trial. J Example 2020", design="RCT", year=2020, n=80,
+              finding="Pain fell more with X than placebo.")
+
+
+def ref(stance: str, max_strength: int, overreach: tuple[str, ...] = (), wording: str = "") -> ReferenceClaim:
+    return ReferenceClaim(id="XX-001", text="X reduces neuropathic back pain.", stance=stance,
+                          grade="limited", max_strength=max_strength, studies=(STUDY,),
+                          overreach=overreach, supported_wording=wording)
+
+
+def claim(text: str, strength: int, negated: bool = False) -> Claim:
+    s = Sentence(text=text, start=0, end=len(text), line=1, column=1, end_line=1,
+                 end_column=len(text) + 1, block="paragraph", index=0)
+    return Claim(sentence=s, is_claim=True, kind="claim", strength=strength, negated=negated,
+                 match_text=text)
+
+
+MATCHED = Match(candidates=(Candidate("XX-001", 80.0),), best=Candidate("XX-001", 80.0))
+UNMATCHED = Match(candidates=(Candidate("XX-001", 30.0),), best=None)
+
+# fmt: off
+CASES = [
+    # description,                                             stance,        max, strength, negated, overreach,        expected,       rule
+    ("hedged wording within limited evidence -> supported",    "supports",     2,  2,        False,   (),               "supported",    "CA001"),
+    ("causal verb beyond max strength -> overstated",          "supports",     2,  3,        False,   (),               "overstated",   "CA201"),
+    ("absolute wording over one trial -> overstated",          "supports",     2,  4,        False,   (),               "overstated",   "CA201"),
+    ("negating a supported claim -> contradicted",             "supports",     2,  3,        True,    (),               "contradicted", "CA302"),
+    ("asserting a refuted claim, hedged -> contradicted",      "refutes",      0,  1,        False,   (),               "contradicted", "CA301"),
+    ("denying a refuted claim -> supported",                   "refutes",      0,  3,        True,    (),               "supported",    "CA002"),
+    ("denying an unshown effect -> supported",                 "insufficient", 1,  3,        True,    (),               "supported",    "CA002"),
+    ("insufficient evidence, plain assertion -> overstated",   "insufficient", 1,  3,        False,   (),               "overstated",   "CA201"),
+    ("mixed evidence, hedged -> supported",                    "mixed",        1,  1,        False,   (),               "supported",    "CA001"),
+    ("overreach term beyond studied outcome -> overstated",    "supports",     3,  2,        False,   ("all back pain",), "overstated",   "CA202"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("description", "stance", "max_strength", "strength", "negated", "overreach",
+                          "expected", "rule"), CASES, ids=[c[0] for c in CASES])
+def test_verdict_rules(description, stance, max_strength, strength, negated, overreach, expected, rule) -> None:
+    text = "X reduces all back pain." if overreach else "X reduces back pain."
+    f = decide(claim(text, strength, negated), MATCHED, ref(stance, max_strength, overreach))
+    assert (f.verdict, f.rule) == (expected, rule), description
+    assert f.reference_id == "XX-001" and f.evidence_grade == "limited"
+    assert "XX-001" in f.reason and "Doe J" in f.reason
+    assert RULES[f.rule].verdict == f.verdict
+    if f.verdict in ("overstated", "contradicted"):
+        assert f.suggestion, "flagged findings carry a rewording"
+    else:
+        assert f.suggestion == ""
+
+
+def test_unmatched_claim_is_unverified_with_candidates() -> None:
+    f = decide(claim("Y helps sleep.", 3), UNMATCHED, None)
+    assert (f.verdict, f.rule, f.reference_id) == ("unverified", "CA401", None)
+    assert "XX-001 (30)" in f.reason
+
+
+def test_reason_names_cues_and_strengths() -> None:
+    f = decide(claim("X reduces back pain.", 3), MATCHED, ref("supports", 2))
+    assert "worded as 3 (direct causal)" in f.reason
+    assert "at most 2 (conditional causal)" in f.reason
+
+
+# fmt: off
+SUGGEST_CASES = [
+    ("curated wording wins",          "supports", 2, "One small trial found X may reduce pain.", "One small trial found X may reduce pain."),
+    ("hedged template at strength 2", "supports", 2, "",  "Some research suggests that x reduces neuropathic back pain (limited evidence)."),
+    ("refuted claim template",        "refutes",  0, "",  "The best available evidence does not support the claim that x reduces neuropathic back pain."),
+    ("strong evidence keeps wording", "supports", 3, "",  "X reduces neuropathic back pain."),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("description", "stance", "max_strength", "wording", "expected"), SUGGEST_CASES,
+                         ids=[c[0] for c in SUGGEST_CASES])
+def test_suggestion(description, stance, max_strength, wording, expected) -> None:
+    assert suggest(ref(stance, max_strength, wording=wording)) == expected
+
+
+def test_rule_codes_are_unique_and_documented() -> None:
+    names = [r.name for r in RULES.values()]
+    assert len(names) == len(set(names))
+    for code, r in RULES.items():
+        assert code == r.code and r.summary and r.example
