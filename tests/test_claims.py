@@ -32,6 +32,7 @@ NON_CLAIMS = [
     ("about the article",                "In this article we will explore the benefits of zinc.",   "paragraph",  "about-the-article"),
     ("nominal list fragment",            "Oysters and red meat",                                    "list-item",  "fragment"),
     ("too short",                        "Yes, definitely.",                                        "paragraph",  "fragment"),
+    ("subtitle without a verb",          "Understanding the vital link",                            "paragraph",  "fragment"),
 ]
 CLAIMS = [
     ("plain fact",                       "Zinc is an essential trace mineral.",                     "paragraph"),
@@ -62,8 +63,9 @@ def test_reference_list_units_are_not_claims() -> None:
 MATCH_TEXT = [
     ("pronoun subject resolved",   "It shortens colds.",               "paragraph", "",                    "zinc shortens colds."),
     ("'this mineral' resolved",    "This mineral supports immunity.",  "paragraph", "",                    "zinc supports immunity."),
-    ("list item gets its lead-in", "Nausea",                           "list-item", "Side effects include:", "Side effects include: Nausea"),
-    ("other subjects untouched",   "Colds last a week.",               "paragraph", "",                    "Colds last a week."),
+    ("list item gets its lead-in", "Nausea",                           "list-item", "Side effects include:", "Side effects include: Nausea [zinc]"),
+    ("other subjects untouched",   "Colds last a week.",               "paragraph", "",                    "Colds last a week. [zinc]"),
+    ("subject already named",      "Zinc shortens colds.",             "paragraph", "",                    "Zinc shortens colds."),
 ]
 # fmt: on
 

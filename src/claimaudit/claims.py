@@ -98,6 +98,7 @@ for _b in _VERB_BASES:
     _VERB_FORMS |= _inflections(_b)
 _AUX = (r"is|are|was|were|be|been|being|has|have|had|can|could|may|might|will|would|should|"
         r"must|does|do|did|isn't|aren't|doesn't|don't|won't|can't|it's|that's|there's")
+_AUX_RE = re.compile(r"\b(" + _AUX + r")\b", re.IGNORECASE)
 _VERB = re.compile(
     r"\b(" + _AUX + "|" + "|".join(sorted(_VERB_FORMS, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
@@ -134,6 +135,9 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
         return "fragment"
     if not any(ch.isalpha() for ch in text):
         return "fragment"
+    if (sentence.block == "paragraph" and text[-1] not in ".!;)\"'”’" and len(words) <= 6
+            and not _AUX_RE.search(text)):
+        return "fragment"  # a caption or subtitle: short, unpunctuated, no auxiliary
     return None
 
 

@@ -25,6 +25,7 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
+import Stemmer
 import yaml
 from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -47,7 +48,7 @@ class MatchSettings:
     """Matcher thresholds; tuned on labelled data, set in configuration."""
 
     min_score: float = 55.0
-    top_k: int = 12
+    top_k: int = 30
     candidates: int = 3
     weight_tfidf: float = 0.5
     weight_set: float = 0.3
@@ -69,17 +70,12 @@ def synonyms() -> tuple[tuple[re.Pattern[str], str], ...]:
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
+_STEMMER = Stemmer.Stemmer("english")
+
+
 def stem(word: str) -> str:
-    """Strip common English inflections (a light, deterministic stemmer)."""
-    if len(word) <= 3 or word.isdigit():
-        return word
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ness", ""), ("ing", ""), ("edly", ""),
-                         ("ed", ""), ("ly", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if suffix == "s" and word.endswith(("ss", "us", "is")):
-                return word
-            return word[: len(word) - len(suffix)] + repl
-    return word
+    """Return the Snowball (Porter2) English stem of a lower-case word."""
+    return _STEMMER.stemWord(word)
 
 
 def normalize(text: str) -> str:
@@ -87,7 +83,7 @@ def normalize(text: str) -> str:
     text = text.lower().replace("’", "'").replace("‘", "'")
     for pattern, repl in synonyms():
         text = pattern.sub(repl, text)
-    words = [stem(w) for w in _TOKEN.findall(text) if w not in _STOP]
+    words = _STEMMER.stemWords([w for w in _TOKEN.findall(text) if w not in _STOP])
     return " ".join(w for w in words if w not in _STOP)
 
 
@@ -124,39 +120,54 @@ class Matcher:
         return all(p.search(lowered) for p in self.key_patterns[ci])
 
     def match_many(self, texts: Sequence[str]) -> list[Match]:
-        """Return one Match per text, in order."""
+        """Return one Match per text, in order.
+
+        Each text is scored whole and clause by clause (a long sentence often
+        makes its claim in one clause); a reference claim's score is its best.
+        """
         if not texts:
             return []
-        norms = [normalize(t) for t in texts]
         if not self.doc_claim:
             return [Match(candidates=(), best=None) for _ in texts]
+        owner: list[int] = []
+        units: list[str] = []
+        for i, t in enumerate(texts):
+            for u in clauses(t):
+                owner.append(i)
+                units.append(u)
+        norms = [normalize(u) for u in units]
         sims = (self.vectorizer.transform(norms) @ self.doc_matrix).toarray()
         k = min(self.settings.top_k, sims.shape[1])
         if k < sims.shape[1]:
             top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         else:
-            top = np.tile(np.arange(sims.shape[1]), (len(texts), 1))
-        return [self._rank(texts[i], norms[i], sims[i], top[i]) for i in range(len(texts))]
+            top = np.tile(np.arange(sims.shape[1]), (len(units), 1))
+        grouped: list[list[int]] = [[] for _ in texts]
+        for row, i in enumerate(owner):
+            grouped[i].append(row)
+        return [self._rank(texts[i], [(norms[r], sims[r], top[r]) for r in rows])
+                for i, rows in enumerate(grouped)]
 
-    def _rank(self, text: str, norm: str, sims: np.ndarray, top: np.ndarray) -> Match:
+    def _rank(self, text: str, units: list[tuple[str, np.ndarray, np.ndarray]]) -> Match:
         s = self.settings
         lowered = _lower_for_terms(text)
         best_by_claim: dict[int, tuple[float, str]] = {}
         gated: dict[int, tuple[float, str]] = {}
-        for d in top:
-            cos = float(sims[d])
-            if cos <= 0.0:
-                continue
-            dn = self.doc_norm[d]
-            score = (
-                s.weight_tfidf * 100.0 * cos
-                + s.weight_set * fuzz.token_set_ratio(norm, dn, processor=None)
-                + s.weight_sort * fuzz.token_sort_ratio(norm, dn, processor=None)
-            )
-            ci = self.doc_claim[d]
-            target = best_by_claim if self._keys_ok(ci, lowered) else gated
-            if score > target.get(ci, (-1.0, ""))[0]:
-                target[ci] = (score, self.doc_text[d])
+        for norm, sims, top in units:
+            for d in top:
+                cos = float(sims[d])
+                if cos <= 0.0:
+                    continue
+                dn = self.doc_norm[d]
+                score = (
+                    s.weight_tfidf * 100.0 * cos
+                    + s.weight_set * fuzz.token_set_ratio(norm, dn, processor=None)
+                    + s.weight_sort * fuzz.token_sort_ratio(norm, dn, processor=None)
+                )
+                ci = self.doc_claim[d]
+                target = best_by_claim if self._keys_ok(ci, lowered) else gated
+                if score > target.get(ci, (-1.0, ""))[0]:
+                    target[ci] = (score, self.doc_text[d])
         pool = best_by_claim or {}
         ranked = sorted(pool.items(), key=lambda kv: (-kv[1][0], kv[0]))
         cands = tuple(
@@ -172,6 +183,19 @@ class Matcher:
             return Match(candidates=near, best=None)
         best = cands[0] if cands[0].score >= s.min_score else None
         return Match(candidates=cands, best=best)
+
+
+_CLAUSE_BREAK = re.compile(
+    r"\s*[;:]\s+|,\s+(?=(?:and|but|while|whereas|which|so|as|because|although|though|making|"
+    r"leading|causing|resulting)\b)|\s+(?:while|whereas|because|although)\s+",
+    re.IGNORECASE,
+)
+
+
+def clauses(text: str, min_words: int = 4) -> list[str]:
+    """Return the text itself followed by its clauses of at least `min_words` words."""
+    parts = [p for p in _CLAUSE_BREAK.split(text) if p and len(p.split()) >= min_words]
+    return [text] + (parts if len(parts) > 1 else [])
 
 
 def _lower_for_terms(text: str) -> str:
