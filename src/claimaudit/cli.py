@@ -16,7 +16,7 @@ from . import __version__
 from .evaluate import evaluate, format_scores, load_gold
 from .pipeline import Settings, audit
 from .reference import ReferenceError, load_reference
-from .report import report_dict, write_reports
+from .report import report_dict, write_atomic, write_reports
 
 
 class ExitCode(IntEnum):
@@ -37,7 +37,40 @@ class InputProblem(click.ClickException):
         click.echo(f"claimaudit: error: {self.format_message()}", err=True)
 
 
-FILE_FORMATS = ("json", "csv", "markdown")
+FILE_FORMATS = ("json", "csv", "markdown", "html")
+# Stream formats go to stdout, or into --out (under these names) when --out is given.
+STREAM_FILES = {"sarif": "audit.sarif", "github": "github-annotations.txt",
+                "junit": "junit.xml", "concise": "concise.txt"}
+STREAM_FORMATS = tuple(STREAM_FILES)
+
+
+def config_option(f):  # noqa: ANN001, ANN201 - click decorator
+    """Add --config FILE (overrides CLAIMAUDIT_CONFIG and discovery)."""
+    return click.option(
+        "--config", "config_file", default=None, type=click.Path(dir_okay=False),
+        help="Configuration file (claimaudit.toml, or a pyproject.toml with "
+             "[tool.claimaudit]); default: $CLAIMAUDIT_CONFIG, else the nearest one "
+             "above the first path.")(f)
+
+
+def gate_options(f):  # noqa: ANN001, ANN201 - click decorator
+    """Add --fail-on and --exit-zero/--no-exit-zero (they override the configuration)."""
+    f = click.option("--exit-zero/--no-exit-zero", "exit_zero", default=None,
+                     help="Exit 0 even when findings are at or above --fail-on (input and "
+                          "config errors still exit 2).")(f)
+    return click.option(
+        "--fail-on", "fail_on", default=None, metavar="VERDICTS",
+        help="Comma-separated verdicts that make the run exit 1: unverified, overstated, "
+             "contradicted, or none [default: overstated,contradicted].")(f)
+
+
+def _load_config(paths, config_file, overrides):  # noqa: ANN001, ANN202
+    from .config import ConfigError, load_config
+
+    try:
+        return load_config(list(paths), config_file, overrides)
+    except ConfigError as exc:
+        raise InputProblem(str(exc)) from None
 
 
 def _load_reference(paths: tuple[str, ...]):
@@ -55,29 +88,64 @@ def main() -> None:
 
 @main.command("audit")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--reference", "-r", multiple=True, default=("reference",), show_default=True,
-              help="Reference claim file or folder (repeatable).")
-@click.option("--out", "-o", default="reports", show_default=True,
-              help="Folder for audit.json, claims.csv and summary.md.")
+@click.option("--reference", "-r", multiple=True, default=(),
+              help="Reference claim file or folder (repeatable) [default: the configured "
+                   "reference, else reference/].")
+@click.option("--out", "-o", default=None,
+              help="Folder for audit.json, claims.csv, summary.md and html [default: "
+                   "reports]. Given explicitly, sarif/github/junit/concise output is written "
+                   "there too, instead of to stdout.")
 @click.option("--format", "formats", default="json,csv,markdown", show_default=True,
-              help="Comma-separated report formats: json, csv, markdown.")
+              help="Comma-separated formats: json, csv, markdown, html (files in --out); "
+                   "sarif, github, junit, concise (stdout unless --out is given).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary table.")
-def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str, formats: str,
-              quiet: bool) -> None:
+@config_option
+@gate_options
+@click.option("--min-score", type=float, default=None,
+              help="Matcher threshold, 0-100 [default: configured, else 55].")
+@click.option("--ignore", "ignore", multiple=True,
+              help="Reference ids or rule codes (or prefixes such as CA4) never reported as "
+                   "problems; comma-separated or repeated. Replaces the configured list.")
+def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | None,
+              formats: str, quiet: bool, config_file: str | None, fail_on: str | None,
+              exit_zero: bool | None, min_score: float | None,
+              ignore: tuple[str, ...]) -> None:
     """Audit articles (files or folders of .txt, .md, .html) and write reports.
+
+    Logs and the summary table go to stderr, so a stream format can be
+    redirected: claimaudit audit docs/ --format sarif > audit.sarif
 
     Example: claimaudit audit corpus/ --reference reference/ --out reports/
     """
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
-    unknown = [f for f in wanted if f not in FILE_FORMATS]
+    known = FILE_FORMATS + STREAM_FORMATS
+    unknown = [f for f in wanted if f not in known]
     if unknown:
-        raise InputProblem(f"unknown format(s) {', '.join(unknown)}; use {', '.join(FILE_FORMATS)}")
+        raise InputProblem(f"unknown format(s) {', '.join(unknown)}; use {', '.join(known)}")
+    streams = [f for f in wanted if f in STREAM_FORMATS]
+    out_given = out is not None
+    out = out if out_given else "reports"
+    if len(streams) > 1 and not out_given:
+        raise InputProblem(f"only one of {', '.join(STREAM_FORMATS)} can go to stdout "
+                           f"(asked for {', '.join(streams)}); give --out DIR to write files")
     if not paths:
         paths = ("corpus",)
-    ref = _load_reference(reference)
-    report = audit(list(paths), ref, Settings())
+    cfg = _load_config(paths, config_file, {
+        "reference": (reference or None, "--reference"), "fail-on": (fail_on, "--fail-on"),
+        "exit-zero": (exit_zero, "--exit-zero" if exit_zero else "--no-exit-zero"),
+        "min-score": (min_score, "--min-score"), "ignore": (ignore or None, "--ignore"),
+    })
+    ref = _load_reference(cfg.reference)
+    settings = cfg.settings()
+    report = audit(list(paths), ref, settings)
     doc = report_dict(report)
     written = write_reports(doc, out, wanted)
+    if "html" in wanted:  # issue 4: one page per article + index.html
+        from .html_report import write_html
+
+        written += write_html(doc, out, references=ref.by_id())
+    if streams:
+        written += _write_streams(doc, streams, out if out_given else None, settings)
     for e in doc["errors"]:
         click.echo(f"claimaudit: {e['path']}: {e['error']}", err=True)
     if not quiet:
@@ -86,8 +154,40 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str, form
             click.echo(f"wrote {w}", err=True)
     if doc["errors"]:
         sys.exit(ExitCode.BAD_INPUT)
-    flagged = doc["summary"]["overstated"] + doc["summary"]["contradicted"]
-    sys.exit(ExitCode.FINDINGS if flagged else ExitCode.CLEAN)
+    from .diff import failing_claims
+
+    if cfg.exit_zero or not failing_claims(doc, cfg.fail_on):
+        sys.exit(ExitCode.CLEAN)
+    sys.exit(ExitCode.FINDINGS)
+
+
+def _write_streams(doc: dict, streams: list[str], out: str | None,
+                   settings: Settings) -> list[Path]:
+    """Render sarif/github/junit/concise; print to stdout, or write into `out` when given."""
+    from . import ci_formats
+    from .config import ignored_codes
+    from .ingest import IngestError, read_article
+
+    def text_of(path: str) -> str | None:
+        try:
+            return read_article(path, path).text
+        except IngestError:
+            return None
+
+    located = ci_formats.with_suppression_positions(
+        doc, text_of, lambda path: ignored_codes(settings, path))
+    renderers = {"sarif": ci_formats.render_sarif, "github": ci_formats.render_github,
+                 "junit": ci_formats.render_junit,
+                 "concise": ci_formats.render_concise_with_unused}
+    written = []
+    for fmt in streams:
+        text = renderers[fmt](located)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            written.append(Path(out) / STREAM_FILES[fmt])
+            write_atomic(written[-1], text)
+    return written
 
 
 def summary_table(doc: dict) -> str:
@@ -170,3 +270,144 @@ def strength_cmd(text: tuple[str, ...], explain: bool) -> None:
             click.echo(f"{r.level}\t{line}\t[{cues}]{neg}")
         else:
             click.echo(f"{r.level}\t{line}")
+
+
+# --- CI gate (issue 5) -------------------------------------------------------
+
+
+@main.command("diff")
+@click.argument("base", type=click.Path(path_type=str))
+@click.argument("head", type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True,
+              help="text for a terminal, markdown for a pull-request comment, json for tools.")
+@config_option
+@gate_options
+def diff_cmd(base: str, head: str, fmt: str, config_file: str | None, fail_on: str | None,
+             exit_zero: bool | None) -> None:
+    """Compare two audit.json reports: new, resolved and changed findings.
+
+    Exits 1 when a new finding (or one whose verdict changed) is at or above
+    --fail-on and not suppressed, 0 otherwise, 2 when a report cannot be read.
+    Findings are matched by fingerprint, which ignores line numbers.
+
+    Example: claimaudit diff base.json head.json --format markdown > comment.md
+    """
+    from .diff import RENDERERS, ReportError, diff_reports, load_report
+
+    cfg = _load_config((), config_file, {
+        "fail-on": (fail_on, "--fail-on"),
+        "exit-zero": (exit_zero, "--exit-zero" if exit_zero else "--no-exit-zero"),
+    })
+    try:
+        result = diff_reports(load_report(base), load_report(head), cfg.fail_on,
+                              base_name=base, head_name=head)
+    except ReportError as exc:
+        raise InputProblem(str(exc)) from None
+    click.echo(RENDERERS[fmt](result), nl=False)
+    if result.failing and not cfg.exit_zero:
+        sys.exit(ExitCode.FINDINGS)
+    sys.exit(ExitCode.CLEAN)
+
+
+@main.command("show-config")
+@click.argument("path", required=False, type=click.Path(path_type=str))
+@config_option
+@click.option("--format", "fmt", type=click.Choice(["toml", "json"]), default="toml",
+              show_default=True, help="Print as TOML (with each value's source) or JSON.")
+def show_config_cmd(path: str | None, config_file: str | None, fmt: str) -> None:
+    """Print the effective configuration for PATH and where each value came from.
+
+    Example: claimaudit show-config docs/ --format json
+    """
+    cfg = _load_config((path,) if path else (), config_file, {})
+    click.echo(cfg.as_json() if fmt == "json" else cfg.as_toml(), nl=False)
+
+
+# --- check (issue 4) ---------------------------------------------------------
+
+CHECK_FORMATS = ("full", "concise", "json")
+
+
+def _stdin_article(name: str | None):
+    """Read standard input as one article (raw bytes, decoded like a file)."""
+    import hashlib
+
+    from .ingest import article_from_text, decode, kind_of
+
+    shown = name or "<stdin>"
+    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+    data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    try:
+        text, encoding = decode(data)
+    except ValueError as exc:
+        raise InputProblem(f"{shown}: {exc}") from None
+    return article_from_text(text, path=shown, kind=kind_of(name) if name else "md",
+                             encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--reference", "-r", multiple=True, default=(),
+              help="Reference claim file or folder (repeatable) [default: the configured "
+                   "reference, else reference/].")
+@config_option
+@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="full",
+              show_default=True,
+              help="full: each claim with its evidence and a suggested wording; concise: one "
+                   "line per claim; json: the claimaudit/report@1 document.")
+@click.option("--color/--no-color", default=None,
+              help="Force colour on or off (default: on when standard output is a terminal).")
+@click.option("--stdin-filename", default=None, metavar="NAME",
+              help="Path to show for standard input; its extension (.md, .html, .txt) sets "
+                   "how it is read (default: <stdin>, read as Markdown).")
+def check_cmd(paths: tuple[str, ...], reference: tuple[str, ...], config_file: str | None,
+              fmt: str, color: bool | None, stdin_filename: str | None) -> None:
+    """Show each claim to review in place: why it was flagged and a better wording.
+
+    Prints every claim that is not supported (overstated, contradicted,
+    unverified) as path:line:col with its verdict, the reference claim it
+    matched, the studies and grade behind it, the reason and a suggested
+    rewording. Use - to read standard input. Exits 1 when an overstated or
+    contradicted claim is found (suppressed ones excepted; the configuration's
+    fail-on and exit-zero apply), 0 when not, 2 on usage or input errors. The
+    configuration (ignore lists, thresholds, reference) is found as for audit.
+
+    Example: claimaudit check draft.md
+    """
+    import shutil
+    from dataclasses import replace
+
+    from .diff import failing_claims
+    from .pipeline import Auditor
+    from .report import dumps
+    from .terminal import render_concise, render_full
+
+    if not paths:
+        raise InputProblem("nothing to check; pass files or folders, or - for standard input")
+    files = [p for p in paths if p != "-"]
+    cfg = _load_config(files, config_file, {"reference": (reference or None, "--reference")})
+    ref = _load_reference(cfg.reference)
+    settings = cfg.settings()
+    report = audit(files, ref, settings)
+    if "-" in paths:
+        article = Auditor(ref, settings).audit_article(_stdin_article(stdin_filename))
+        report = replace(report, articles=report.articles + (article,))
+    doc = report_dict(report)
+
+    use_color = sys.stdout.isatty() if color is None else color
+    if fmt == "json":
+        click.echo(dumps(doc), nl=False)
+    elif fmt == "concise":
+        click.echo(render_concise(doc), nl=False)
+    elif doc["articles"] or not doc["errors"]:
+        width = shutil.get_terminal_size((88, 24)).columns if sys.stdout.isatty() else 88
+        click.echo(render_full(doc, ref.by_id(), use_color, width=max(60, min(width, 100))),
+                   nl=False, color=use_color)
+    for e in doc["errors"]:
+        click.echo(f"claimaudit: error: {e['path']}: {e['error']}", err=True)
+    if doc["errors"]:
+        sys.exit(ExitCode.BAD_INPUT)
+    if cfg.exit_zero or not failing_claims(doc, cfg.fail_on):
+        sys.exit(ExitCode.CLEAN)
+    sys.exit(ExitCode.FINDINGS)
