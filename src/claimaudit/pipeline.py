@@ -23,6 +23,8 @@ from .ingest import SUFFIXES, IngestError, read_article
 from .match import MATCHER_NAME, Matcher, MatchSettings
 from .records import (
     Article,
+    Claim,
+    Match,
     ArticleReport,
     AuditReport,
     Finding,
@@ -139,6 +141,9 @@ def article_topic(article: Article, subjects: Sequence[str]) -> str:
     return best
 
 
+_SEVERITY = {"unverified": 0, "supported": 1, "overstated": 2, "contradicted": 3}
+
+
 class Auditor:
     """Audit articles against one loaded reference set."""
 
@@ -155,10 +160,7 @@ class Auditor:
         claims = read_claims(sentences, article_topic(article, self.subjects))
         claim_list = [c for c in claims if c.is_claim]
         matches = self.matcher.match_many([c.match_text for c in claim_list])
-        findings = [
-            decide(c, m, self.refs.get(m.best.reference_id) if m.best else None)
-            for c, m in zip(claim_list, matches)
-        ]
+        findings = [self._judge(c, m) for c, m in zip(claim_list, matches)]
         findings, unused = apply_suppressions(article, findings, self._ignored_for(article.path))
         skipped = tuple(
             Skipped(c.sentence.start, c.sentence.end, c.sentence.line, c.sentence.column,
@@ -170,6 +172,35 @@ class Auditor:
             encoding=article.encoding, kind=article.kind, sentence_count=len(sentences),
             findings=tuple(findings), skipped=skipped, unused_suppressions=tuple(unused),
         )
+
+    def _judge(self, claim: Claim, match: Match) -> Finding:
+        """Judge a claim on its best match, and on close runners-up.
+
+        A sentence often makes more than one claim ("the fourth most abundant
+        mineral, involved in over 300 reactions"). Every candidate that scores
+        at least `min_score` and within `multi_margin` of the best is judged, and
+        the most serious verdict wins (contradicted, then overstated, then
+        supported); ties go to the higher score.
+        """
+        if match.best is None:
+            return decide(claim, match, None)
+        margin = self.settings.match.multi_margin
+        floor = max(self.settings.match.min_score, match.best.score - margin)
+        best_finding: Finding | None = None
+        for cand in match.candidates:
+            if cand.score < floor:
+                continue
+            ref = self.refs.get(cand.reference_id)
+            f = decide(claim, Match(candidates=match.candidates, best=cand), ref)
+            if best_finding is None:
+                best_finding = f
+            elif self.settings.match.multi_policy == "lenient":
+                if _SEVERITY[f.verdict] < _SEVERITY[best_finding.verdict]:
+                    best_finding = f
+            elif _SEVERITY[f.verdict] > _SEVERITY[best_finding.verdict]:
+                best_finding = f
+        assert best_finding is not None
+        return best_finding
 
     def _ignored_for(self, path: str) -> frozenset[str]:
         import fnmatch

@@ -161,6 +161,7 @@ class Candidate:
     reference_id: str
     score: float
     matched_text: str = ""  # the canonical text or variant that scored best
+    clause: str = ""  # the part of the sentence that scored best, when not the whole sentence
 
 
 @dataclass(frozen=True)

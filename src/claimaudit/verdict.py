@@ -8,10 +8,10 @@ annotations can name them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .claims import cue_words
+from .claims import asserted_strength, claim_negated, cue_words
 from .strength import read_strength
 from .records import STRENGTH_NAMES, Claim, Finding, Match, ReferenceClaim
 
@@ -62,10 +62,17 @@ RULES: dict[str, Rule] = {
 }
 
 
+def clause_claim(claim: Claim, clause: str) -> Claim:
+    """Return the claim with the strength and negation of one of its clauses."""
+    reading = read_strength(clause)
+    return replace(claim, strength=asserted_strength(reading, clause),
+                   negated=claim_negated(clause, reading))
+
+
 @lru_cache(maxsize=4096)
 def reference_negated(text: str) -> bool:
     """Return whether a reference text is itself worded as a negation."""
-    return read_strength(text).negated
+    return claim_negated(text, read_strength(text))
 
 
 def _studies_phrase(ref: ReferenceClaim) -> str:
@@ -122,6 +129,9 @@ def decide(claim: Claim, match: Match, ref: ReferenceClaim | None) -> Finding:
     # A reference claim may itself be worded negatively ("many people do not get
     # enough magnesium"); what counts is whether the claim and the text it matched
     # have the same polarity.
+    if match.best.clause:
+        # The claim was made in one clause: read that clause's wording.
+        claim = clause_claim(claim, match.best.clause)
     negated = claim.negated != reference_negated(match.best.matched_text or ref.text)
     if ref.stance == "refutes":
         if negated:
