@@ -183,6 +183,13 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
     return None
 
 
+_ANAPHOR = re.compile(
+    r"\b(it|its|it's|this|these|the mineral|the nutrient|deficien\w*|supplement\w*|levels?|"
+    r"intake|dose|dosage|the body's (stores|levels))\b",
+    re.IGNORECASE,
+)
+
+
 def match_text(sentence: Sentence, topic: str) -> str:
     """Return the text used for matching: pronoun subjects resolved, list lead-in added."""
     text = sentence.text
@@ -190,7 +197,8 @@ def match_text(sentence: Sentence, topic: str) -> str:
         text = _PRONOUN_SUBJECT.sub(lambda m: m.group(1) + topic, text, count=1)
     if sentence.block == "list-item" and sentence.lead_in:
         text = f"{sentence.lead_in} {text}"
-    if topic and not re.search(r"\b" + re.escape(topic) + r"\b", text, re.IGNORECASE):
+    if (topic and not re.search(r"\b" + re.escape(topic) + r"\b", text, re.IGNORECASE)
+            and _ANAPHOR.search(text)):
         # The article's subject is implied ("a deficiency" in an article on magnesium).
         text = f"{text} [{topic}]"
     return text
@@ -223,25 +231,69 @@ def claim_negated(text: str, reading: StrengthReading) -> bool:
     return bool(_NEGATION.search(body))
 
 
-def asserted_strength(reading: StrengthReading, text: str = "") -> int:
-    """Return the strength a claim asserts, reading a plain statement of fact as 3.
+# Evaluative wording that claims more than an effect: "highly effective", "a
+# significant role", "the best", "a resounding yes". It raises the asserted strength
+# one level (importance words such as "essential" or "vital" do not: physiology
+# is routinely and fairly described that way).
+_STRONG_EVALUATION = re.compile(
+    r"\b((highly|very|extremely|remarkably|incredibly|quite|most|truly)\s+effective|"
+    r"(significant|pivotal|major|powerful)\s+(role|part|impact|effect|benefits?)|far-reaching|"
+    r"the\s+best\s+(thing|remedy|treatment|solution|cure)|resounding|key\s+factor|"
+    r"fundamental\s+for|miracle|game[- ]changer)\b",
+    re.IGNORECASE,
+)
+_MODAL_CAUSAL = re.compile(
+    r"\b(can|could|may|might)\s+(also\s+|indirectly\s+|directly\s+|potentially\s+|even\s+)?"
+    r"(cause|lead|result|trigger|worsen|increase|reduce|relieve|alleviate|ease|improve|prevent|"
+    r"contribute|raise|lower|exacerbate|intensify|heighten|help|aid|offer|provide|play|promote)",
+    re.IGNORECASE,
+)
 
-    The reader gives 0 when a sentence states no relationship; as a claim such a
-    sentence is a flat assertion of fact (3), unless a hedge softens it (1) or an
-    absolute cue hardens it (4). "Can help" and its kin are conditional (2).
+
+_RECOMMENDED = re.compile(
+    r"\b(is|are|'s)\s+(also\s+|often\s+|usually\s+|commonly\s+|frequently\s+|widely\s+)?"
+    r"(recommended|prescribed|advised|suggested)\b",
+    re.IGNORECASE,
+)
+
+
+def asserted_strength(reading: StrengthReading, text: str = "") -> int:
+    """Return the strength a claim asserts on the design scale (0-4).
+
+    Starts from the reader's level and applies the audit's reading of consumer prose:
+    - a statement with no relationship cue is a flat assertion of fact (3), unless a
+      hedge softens it (1) or an absolute cue hardens it (4);
+    - "can help" and its kin are conditional (2), and so is any modal + causal verb
+      that the reader read as merely associative ("can cause pain associated with");
+    - a reported finding stated without hedge ("a study found that patients improved")
+      is direct (3);
+    - strong evaluation ("highly effective", "a significant role") adds one level.
     """
     kinds = {c.kind for c in reading.cues}
-    if reading.level == 3 and text and _SOFT_HELP.search(text) and "absolute" not in kinds:
-        return 2
-    if reading.level > 0:
-        return reading.level
-    if "absolute" in kinds:
-        return 4
-    if "hedge" in kinds or "associative" in kinds:
-        return 1
-    if "conditional" in kinds:
-        return 2
-    return 3
+    level = reading.level
+    hedged = bool(kinds & {"hedge", "modal", "conditional"})
+    if level == 0:
+        if "absolute" in kinds:
+            level = 4
+        elif "hedge" in kinds or "associative" in kinds:
+            level = 1
+        elif "conditional" in kinds:
+            level = 2
+        else:
+            level = 3
+    if text:
+        if level == 3 and "absolute" not in kinds and (_SOFT_HELP.search(text)
+                                                      or _MODAL_CAUSAL.search(text)):
+            level = 2
+        if _RECOMMENDED.search(text):
+            level = min(level, 1)  # describes practice, not an effect
+        if level < 2 and _MODAL_CAUSAL.search(text):
+            level = 2
+        if level < 3 and not hedged and "report" in kinds and "causal" in kinds:
+            level = 3
+        if level < 4 and _STRONG_EVALUATION.search(text):
+            level += 1
+    return level
 
 
 def read_claims(sentences: Sequence[Sentence], topic: str = "") -> tuple[Claim, ...]:

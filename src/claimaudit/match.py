@@ -203,7 +203,9 @@ class Matcher:
 
 _CLAUSE_BREAK = re.compile(
     r"\s*[;:]\s+|,\s+(?=(?:and|but|while|whereas|which|so|as|because|although|though|making|"
-    r"leading|causing|resulting)\b)|\s+(?:while|whereas|because|although)\s+",
+    r"leading|causing|resulting)\b)|\s+(?:while|whereas|because|although)\s+"
+    r"|(?<!such)(?<!well)(?<!known)\s+as\s+(?=(?:most|many|much|the|it|they|this|these|there|"
+    r"magnesium|your|our)\b)",
     re.IGNORECASE,
 )
 

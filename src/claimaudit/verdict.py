@@ -132,7 +132,10 @@ def decide(claim: Claim, match: Match, ref: ReferenceClaim | None) -> Finding:
     if match.best.clause:
         # The claim was made in one clause: read that clause's wording.
         claim = clause_claim(claim, match.best.clause)
-    negated = claim.negated != reference_negated(match.best.matched_text or ref.text)
+    # Polarity agrees when it agrees with the canonical text or with the variant
+    # that matched (a variant may be phrased negatively: "is not well absorbed").
+    negated = (claim.negated != reference_negated(ref.text)
+               and claim.negated != reference_negated(match.best.matched_text or ref.text))
     if ref.stance == "refutes":
         if negated:
             return Finding(verdict="supported", rule="CA002",
