@@ -69,11 +69,17 @@ def test_reference_list_units_are_not_claims() -> None:
 MATCH_TEXT = [
     ("pronoun subject resolved",   "It shortens colds.",               "paragraph", "",                    "zinc shortens colds."),
     ("'this mineral' resolved",    "This mineral supports immunity.",  "paragraph", "",                    "zinc supports immunity."),
-    ("list item gets its lead-in", "Nausea",                           "list-item", "Side effects include:", "Side effects include: Nausea [zinc]"),
-    ("other subjects untouched",   "Colds last a week.",               "paragraph", "",                    "Colds last a week. [zinc]"),
+    ("list item gets its lead-in", "Nausea",                           "list-item", "Side effects include:", "Side effects include: Nausea"),
+    ("other subjects untouched",   "Colds last a week.",               "paragraph", "",                    "Colds last a week."),
+    ("implied subject gets topic",  "A deficiency causes hair loss.",   "paragraph", "",                    "A deficiency causes hair loss. [zinc]"),
     ("subject already named",      "Zinc shortens colds.",             "paragraph", "",                    "Zinc shortens colds."),
 ]
 # fmt: on
+
+
+def test_demonstrative_gets_previous_sentence() -> None:
+    got = match_text(unit("These include smoking and alcohol."), "zinc", "Some habits lower zinc levels.")
+    assert got == "Some habits lower zinc levels. These include smoking and alcohol."
 
 
 @pytest.mark.parametrize(("description", "text", "block", "lead_in", "expected"), MATCH_TEXT,

@@ -190,9 +190,19 @@ _ANAPHOR = re.compile(
 )
 
 
-def match_text(sentence: Sentence, topic: str) -> str:
-    """Return the text used for matching: pronoun subjects resolved, list lead-in added."""
+_DEMONSTRATIVE_OPENING = re.compile(r"^\W*(these|this|such|those|they)\b", re.IGNORECASE)
+
+
+def match_text(sentence: Sentence, topic: str, previous: str = "") -> str:
+    """Return the text used for matching.
+
+    Pronoun subjects are resolved to the article's topic, a list item gets its
+    lead-in, and a sentence that opens with a demonstrative ("These include ...")
+    gets the sentence before it, which says what "these" are.
+    """
     text = sentence.text
+    if previous and _DEMONSTRATIVE_OPENING.match(text):
+        text = f"{previous} {text}"
     if topic:
         text = _PRONOUN_SUBJECT.sub(lambda m: m.group(1) + topic, text, count=1)
     if sentence.block == "list-item" and sentence.lead_in:
@@ -250,6 +260,11 @@ _MODAL_CAUSAL = re.compile(
 )
 
 
+_REPORTED_FINDING = re.compile(
+    r"\b(found|find|finds|showed|shown|shows|demonstrated|demonstrates|revealed|reveals|"
+    r"confirmed|confirms)\b(?!\s+(no|little|mixed|inconsistent|conflicting)\b)",
+    re.IGNORECASE,
+)
 _RECOMMENDED = re.compile(
     r"\b(is|are|'s)\s+(also\s+|often\s+|usually\s+|commonly\s+|frequently\s+|widely\s+)?"
     r"(recommended|prescribed|advised|suggested)\b",
@@ -289,7 +304,8 @@ def asserted_strength(reading: StrengthReading, text: str = "") -> int:
             level = min(level, 1)  # describes practice, not an effect
         if level < 2 and _MODAL_CAUSAL.search(text):
             level = 2
-        if level < 3 and not hedged and "report" in kinds and "causal" in kinds:
+        if level < 3 and not hedged and "causal" in kinds and (
+                "report" in kinds or _REPORTED_FINDING.search(text)):
             level = 3
         if level < 4 and _STRONG_EVALUATION.search(text):
             level += 1
@@ -309,6 +325,8 @@ def read_claims(sentences: Sequence[Sentence], topic: str = "") -> tuple[Claim, 
     by_index = dict(zip(claim_idx, readings))
     out: list[Claim] = []
     for i, s in enumerate(sentences):
+        prev = sentences[i - 1] if i else None
+        previous = prev.text if prev is not None and prev.block == s.block else ""
         reason = reasons[i]
         if reason is not None:
             out.append(Claim(sentence=s, is_claim=False, kind=reason, strength=0, negated=False))
@@ -322,7 +340,7 @@ def read_claims(sentences: Sequence[Sentence], topic: str = "") -> tuple[Claim, 
                 strength=asserted_strength(reading, s.text),
                 negated=claim_negated(s.text, reading),
                 cues=tuple(reading.cues),
-                match_text=match_text(s, topic),
+                match_text=match_text(s, topic, previous),
             )
         )
     return tuple(out)
