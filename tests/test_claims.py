@@ -35,6 +35,7 @@ NON_CLAIMS = [
     ("professionals can help decide",    "A pharmacist can help determine the right dose.",         "paragraph",  "advice"),
     ("trailing consider",                "For more on diet, consider a dietitian.",                 "paragraph",  "advice"),
     ("seeking advice",                   "Seeking professional advice is paramount.",               "paragraph",  "advice"),
+    ("research exists, no finding",      "Several studies have explored the link between zinc and acne.", "paragraph", "research-activity"),
     ("about the article",                "In this article we will explore the benefits of zinc.",   "paragraph",  "about-the-article"),
     ("nominal list fragment",            "Oysters and red meat",                                    "list-item",  "fragment"),
     ("too short",                        "Yes, definitely.",                                        "paragraph",  "fragment"),
@@ -45,6 +46,7 @@ CLAIMS = [
     ("hedged effect",                    "Zinc lozenges may shorten colds in adults.",              "paragraph"),
     ("list item with a verb",            "Reduces the length of colds",                             "list-item"),
     ("answer starting with yes",         "Yes, high doses can cause nausea and stomach cramps.",    "faq"),
+    ("research with a finding",          "Several studies have examined zinc and found it shortens colds.", "paragraph"),
     ("labelled bullet",                  "Immune Support: Zinc helps immune cells develop.",        "list-item"),
 ]
 # fmt: on

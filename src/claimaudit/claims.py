@@ -71,6 +71,14 @@ RECOMMENDATION = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Statements that research exists, without saying what it found.
+RESEARCH_ACTIVITY = re.compile(
+    r"""^\W*(several|many|some|numerous|various|recent|a\ few|a\ number\ of)?\s*
+        (studies|researchers|scientists|experts|research|trials)\s+(have|has|are|is)\s+(been\ )?
+        (explored|examined|investigated|studied|looked\ (at|into)|focused\ on|exploring|examining|
+        investigating|studying|being\ (carried|done))\b(?!.*\b(found|showed|shown|suggest|demonstrat|reveal|prove))""",
+    re.IGNORECASE | re.VERBOSE,
+)
 # Statements about the article itself.
 META = re.compile(
     r"""\b(this\ (article|post|guide|page|blog)|in\ this\ (article|post|guide|section)
@@ -171,6 +179,8 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
         return "about-the-article"
     if RECOMMENDATION.search(text):
         return "advice"
+    if RESEARCH_ACTIVITY.search(text):
+        return "research-activity"
     if len(words) < 3:
         return "fragment"
     if not _VERB.search(text) and sentence.block in ("list-item", "table-row", "paragraph"):
@@ -253,7 +263,7 @@ _STRONG_EVALUATION = re.compile(
     re.IGNORECASE,
 )
 _MODAL_CAUSAL = re.compile(
-    r"\b(can|could|may|might)\s+(also\s+|indirectly\s+|directly\s+|potentially\s+|even\s+)?"
+    r"(?<!which )(?<!that )(?<!who )\b(can|could|may|might)\s+(also\s+|indirectly\s+|directly\s+|potentially\s+|even\s+)?"
     r"(cause|lead|result|trigger|worsen|increase|reduce|relieve|alleviate|ease|improve|prevent|"
     r"contribute|raise|lower|exacerbate|intensify|heighten|help|aid|offer|provide|play|promote)",
     re.IGNORECASE,

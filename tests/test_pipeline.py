@@ -1,0 +1,141 @@
+"""The audit end to end: golden report, determinism, exact offsets, accounting, CLI, eval."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import claimaudit
+from claimaudit.cli import main
+from claimaudit.ingest import article_from_text
+from claimaudit.pipeline import Auditor
+from claimaudit.reference import load_reference
+from claimaudit.report import dumps, report_dict
+
+GOLDEN = Path(__file__).parent / "golden" / "mini-audit.json"
+UPDATE = os.environ.get("CLAIMAUDIT_UPDATE_GOLDEN") == "1"
+
+
+def _mini_doc(mini: Path, monkeypatch) -> dict:
+    monkeypatch.chdir(mini)
+    return report_dict(claimaudit.audit(["corpus"], "reference"))
+
+
+def test_golden_audit_json(mini: Path, monkeypatch) -> None:
+    """The mini fixture's audit.json is exactly the committed golden file.
+
+    Regenerate with CLAIMAUDIT_UPDATE_GOLDEN=1 after a deliberate change, and review the diff.
+    """
+    got = dumps(_mini_doc(mini, monkeypatch))
+    if UPDATE:
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(got, encoding="utf-8")
+    assert got == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_mini_verdicts(mini: Path, monkeypatch) -> None:
+    doc = _mini_doc(mini, monkeypatch)
+    (article,) = doc["articles"]
+    got = {c["text"]: (c["verdict"], c["reference_id"], c["suppressed"]) for c in article["claims"]}
+    assert got["Vitamin C may slightly shorten the duration of a cold."] == ("supported", "VC-002", False)
+    assert got["Taking vitamin C every day prevents colds."] == ("contradicted", "VC-001", False)
+    assert got["Daily vitamin C protects you against catching a cold."] == ("contradicted", "VC-001", True)
+    assert got["Vitamin C does not prevent colds in most people."] == ("supported", "VC-001", False)
+    assert got["Zinc lozenges are popular in winter."][0] == "unverified"
+
+
+def test_every_sentence_is_accounted_for(root: Path, monkeypatch) -> None:
+    monkeypatch.chdir(root)
+    doc = report_dict(claimaudit.audit(["corpus"], "reference"))
+    assert len(doc["articles"]) == 5
+    for a in doc["articles"]:
+        assert a["sentence_count"] == len(a["claims"]) + len(a["non_claims"]) > 0
+        source = (root / a["path"]).read_text(encoding="utf-8")
+        for c in a["claims"]:
+            assert source[c["start"]:c["end"]] == c["text"]
+        spans = sorted([(c["start"], c["end"]) for c in a["claims"]] +
+                       [(n["start"], n["end"]) for n in a["non_claims"]])
+        assert all(e1 <= s2 for (_, e1), (s2, _) in zip(spans, spans[1:])), "units overlap"
+
+
+def test_two_runs_are_byte_identical(root: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(root)
+    runner = CliRunner()
+    outs = []
+    for name in ("a", "b"):
+        result = runner.invoke(main, ["audit", "corpus", "--reference", "reference", "--out",
+                                      str(tmp_path / name), "-q"])
+        assert result.exit_code == 1, result.output  # the seeds contain overstated claims
+        outs.append((tmp_path / name / "audit.json").read_bytes())
+    assert outs[0] == outs[1]
+    assert (tmp_path / "a" / "claims.csv").read_bytes() == (tmp_path / "b" / "claims.csv").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def seed_auditor(root: Path) -> Auditor:
+    return Auditor(load_reference([root / "reference"]))
+
+
+_WORDS = st.sampled_from(
+    "Magnesium may reduce back pain cramps . ? ! : It is proven to cure always • - # | "
+    "\n \n\n Dr. e.g. does not linked to Skip content 4 min read <b> </b> &amp; “ ” ’".split(" ") + [" ", "\n"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_WORDS, max_size=120).map(" ".join), st.sampled_from(["txt", "md", "html"]))
+def test_property_claim_offsets_give_their_text(seed_auditor: Auditor, text: str, kind: str) -> None:
+    article = article_from_text(text, kind=kind)
+    report = seed_auditor.audit_article(article)
+    for f in report.findings:
+        s = f.claim.sentence
+        assert article.text[s.start:s.end] == s.text
+    assert report.sentence_count == len(report.findings) + len(report.skipped)
+
+
+def test_bad_reference_stops_with_exit_2(tmp_path: Path, mini: Path) -> None:
+    bad = tmp_path / "ref"
+    bad.mkdir()
+    (bad / "x.yaml").write_text("claims:\n  - id: XX-001\n    text: t\n    stance: supports\n"
+                                "    grade: great\n    max_strength: 1\n    studies:\n"
+                                "      - {citation: A B. J 2020, design: RCT}\n")
+    result = CliRunner().invoke(main, ["audit", str(mini / "corpus"), "--reference", str(bad),
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "x.yaml:2: claim 'XX-001' has unknown grade 'great'" in result.output
+    assert not (tmp_path / "out" / "audit.json").exists()
+
+
+def test_unreadable_file_is_reported_and_batch_goes_on(tmp_path: Path, mini: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.md").write_text((mini / "corpus" / "colds.md").read_text())
+    (corpus / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    result = CliRunner().invoke(main, ["audit", str(corpus), "--reference", str(mini / "reference"),
+                                       "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 2
+    doc = json.loads((tmp_path / "out" / "audit.json").read_text())
+    assert [a["path"].rsplit("/", 1)[-1] for a in doc["articles"]] == ["good.md"]
+    assert doc["errors"][0]["error"] == "not text: looks like a PNG image"
+    assert "photo.txt: not text: looks like a PNG image" in result.output
+
+
+def test_eval_on_seed_gold(shared: Path, root: Path, tmp_path: Path, monkeypatch) -> None:
+    """The headline figures on the labelled seed articles stay at or above the issue's targets."""
+    monkeypatch.chdir(root)
+    runner = CliRunner()
+    runner.invoke(main, ["audit", "corpus", "--out", str(tmp_path), "-q"])
+    result = runner.invoke(main, ["eval", str(shared / "gold" / "seeds-dev.jsonl"),
+                                  "--report", str(tmp_path / "audit.json")])
+    assert result.exit_code == 0, result.output
+    figures = {line[:22].strip(): float(line[22:28]) for line in result.output.splitlines()[:6]}
+    assert figures["verdict agreement"] >= 0.90
+    assert figures["claim recall"] >= 0.95
+    assert figures["non claim rejection"] >= 0.90
+    assert figures["problems caught"] >= 0.80
+    assert figures["false alarms"] <= 0.10
