@@ -79,9 +79,11 @@ MATCH_TEXT = [
 # fmt: on
 
 
-def test_demonstrative_gets_previous_sentence() -> None:
-    got = match_text(unit("These include smoking and alcohol."), "zinc", "Some habits lower zinc levels.")
-    assert got == "Some habits lower zinc levels. These include smoking and alcohol."
+@pytest.mark.parametrize("text", ["These include smoking and alcohol.",
+                                  "However, the study was done in rats only."])
+def test_demonstrative_gets_previous_sentence(text: str) -> None:
+    got = match_text(unit(text), "zinc", "Some habits lower zinc levels.")
+    assert got == f"Some habits lower zinc levels. {text}"
 
 
 @pytest.mark.parametrize(("description", "text", "block", "lead_in", "expected"), MATCH_TEXT,

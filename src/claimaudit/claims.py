@@ -200,7 +200,11 @@ _ANAPHOR = re.compile(
 )
 
 
-_DEMONSTRATIVE_OPENING = re.compile(r"^\W*(these|this|such|those|they)\b", re.IGNORECASE)
+_DEMONSTRATIVE_OPENING = re.compile(
+    r"^\W*((however|but|also|still|yet|so|thus|hence),?\s+)?(these|this|such|those|they|the\s+"
+    r"(experiment|experiments|study|studies|trial|trials|research|findings|results|evidence))\b",
+    re.IGNORECASE,
+)
 
 
 def match_text(sentence: Sentence, topic: str, previous: str = "") -> str:
