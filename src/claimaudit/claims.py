@@ -158,16 +158,22 @@ _PRONOUN_SUBJECT = re.compile(
 )
 
 
+_LABEL = re.compile(r"^\W*(?:[A-Z][\w'’&/-]*\s+){0,5}[A-Z]?[\w'’&/-]+:\s+(?=\S)")
+
+
 def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str | None:
     """Return why a unit is not a claim, or None when it is one."""
     text = sentence.text.strip()
-    words = text.split()
     if sentence.block == "heading":
         return "heading"
     if in_reference_list:
         return "reference-list"
     if BOILERPLATE.match(text):
         return "boilerplate"
+    label = _LABEL.match(text)
+    if label and sentence.block in ("list-item", "paragraph", "faq"):
+        text = text[label.end():]  # "Stay Hydrated: Water helps ..." is judged on its statement
+    words = text.split()
     bare = text.rstrip("\"'”’) ")
     if bare.endswith("?"):
         return "question"
@@ -252,7 +258,13 @@ def claim_negated(text: str, reading: StrengthReading) -> bool:
     if reading.negated:
         return True
     body = _CONDITIONAL_OPENING.sub("", text)
-    return bool(_NEGATION.search(body))
+    for m in _NEGATION.finditer(body):
+        after = body[m.end():m.end() + 40].lower().split()[:4]
+        if any(w.strip(".,;") in ("enough", "sufficient", "adequate", "adequately", "sufficiently")
+               for w in after):
+            continue  # "do not get enough" states a shortfall, not a denial
+        return True
+    return False
 
 
 # Evaluative wording that claims more than an effect: "highly effective", "a
@@ -264,6 +276,11 @@ _STRONG_EVALUATION = re.compile(
     r"(significant|pivotal|major|powerful)\s+(role|part|impact|effect|benefits?)|far-reaching|"
     r"the\s+best\s+(thing|remedy|treatment|solution|cure)|resounding|key\s+factor|"
     r"fundamental\s+for|miracle|game[- ]changer)\b",
+    re.IGNORECASE,
+)
+_POSSIBILITY_MODAL = re.compile(
+    r"(?<!which )(?<!that )(?<!who )\b(could|may|might)\s+(also\s+|indirectly\s+|potentially\s+|"
+    r"even\s+)?(?!be\b|have\b|not\b)[a-z]+",
     re.IGNORECASE,
 )
 _MODAL_CAUSAL = re.compile(
@@ -311,13 +328,18 @@ def asserted_strength(reading: StrengthReading, text: str = "") -> int:
         else:
             level = 3
     if text:
-        if level == 3 and "absolute" not in kinds and (_SOFT_HELP.search(text)
-                                                      or _MODAL_CAUSAL.search(text)):
+        if level == 3 and "absolute" not in kinds and (
+                _SOFT_HELP.search(text) or _POSSIBILITY_MODAL.search(text)):
             level = 2
         if _RECOMMENDED.search(text):
             level = min(level, 1)  # describes practice, not an effect
-        if level < 2 and _MODAL_CAUSAL.search(text):
-            level = 2
+        modal = _MODAL_CAUSAL.search(text)
+        if modal and level < 2:
+            # A causal verb the reader took as associative ("can cause pain associated
+            # with ..."): "can" asserts the effect (3, as in Yu et al.), other modals
+            # make it conditional (2); "can help" stays conditional.
+            strong = modal.group(1).lower() == "can" and not _SOFT_HELP.search(text)
+            level = 3 if strong else 2
         if level < 3 and not hedged and "causal" in kinds and (
                 "report" in kinds or _REPORTED_FINDING.search(text)):
             level = 3
