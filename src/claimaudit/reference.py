@@ -60,9 +60,9 @@ def load_reference(paths: list[str | Path] | tuple[str | Path, ...]) -> Referenc
     seen: dict[str, str] = {}
     digest = hashlib.sha256()
     for f in files:
-        data = f.read_bytes()
+        data, text = _read_text(f)
         digest.update(f.name.encode() + b"\0" + data + b"\0")
-        for claim in parse_reference_text(data.decode("utf-8", errors="replace"), str(f)):
+        for claim in parse_reference_text(text, str(f)):
             if claim.id in seen:
                 raise _fail(str(f), int(claim.source.rsplit(":", 1)[1]),
                             f"duplicate id {claim.id!r} (first defined at {seen[claim.id]}); "
@@ -73,11 +73,35 @@ def load_reference(paths: list[str | Path] | tuple[str | Path, ...]) -> Referenc
                         sha256=digest.hexdigest())
 
 
+def _read_text(f: Path) -> tuple[bytes, str]:
+    """Read one reference file as UTF-8 text; refuse unreadable, binary and non-UTF-8 files."""
+    from .ingest import decode, os_error_reason
+
+    try:
+        data = f.read_bytes()
+    except OSError as exc:
+        raise _fail(str(f), None, f"cannot read it ({os_error_reason(f, exc)}); "
+                    "pass --reference a readable YAML file or folder") from None
+    try:
+        _, encoding = decode(data)
+    except ValueError as exc:
+        raise _fail(str(f), None, f"{exc}; a reference file is YAML text in UTF-8") from None
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body[:exc.start].count(b"\n") + 1
+        raise _fail(str(f), line, f"not UTF-8 (byte 0x{body[exc.start]:02x}; the file looks like "
+                    f"{encoding}); save it as UTF-8") from None
+    if encoding not in ("utf-8", "utf-8-sig"):
+        raise _fail(str(f), None, f"not UTF-8 (the file looks like {encoding}); save it as UTF-8")
+    return data, text
+
+
 def parse_reference_text(text: str, path: str = "<reference>") -> list[ReferenceClaim]:
     """Parse and validate one YAML document of reference claims."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = _parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -89,10 +113,33 @@ def parse_reference_text(text: str, path: str = "<reference>") -> list[Reference
         raise _fail(path, 1, "expected a mapping with a 'claims:' list at the top level")
     items = data["claims"] or []
     if not isinstance(items, list):
-        raise _fail(path, 1, "'claims' must be a list of entries")
+        raise _fail(path, 1, "'claims' must be a list of entries; start each entry with '- id: '")
     lines = _entry_lines(node)
     return [_claim(item, path, lines[i] if i < len(lines) else None)
             for i, item in enumerate(items)]
+
+
+def _parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """Return (node tree, data) of one YAML document, parsed once.
+
+    Uses libyaml's safe loader when PyYAML has it (about 10x faster on large
+    reference sets; same data, same marks); on a YAML error it parses again with
+    the pure-Python loader, so error messages do not depend on the build.
+    """
+    loaders = [yaml.SafeLoader]
+    if getattr(yaml, "CSafeLoader", None) is not None:
+        loaders.insert(0, yaml.CSafeLoader)
+    for i, loader_class in enumerate(loaders):
+        loader = loader_class(text)
+        try:
+            node = loader.get_single_node()
+            return node, (loader.construct_document(node) if node is not None else None)
+        except yaml.YAMLError:
+            if i == len(loaders) - 1:
+                raise
+        finally:
+            loader.dispose()
+    raise AssertionError("unreachable")
 
 
 def _entry_lines(node: yaml.Node | None) -> list[int]:

@@ -34,6 +34,7 @@ _ABBREVIATIONS = frozenset(
 # then something that can start a sentence.
 _BOUNDARY = re.compile(r"([.!?…]+)([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9•])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_WORD_WINDOW = 64  # longer than any abbreviation, so the result is the same as a full look-back
 _VERBISH = re.compile(
     r"\b(is|are|was|were|be|been|has|have|had|can|could|may|might|will|would|should|must|"
     r"does|do|did|helps?|causes?|leads?|reduces?|increases?|include[sd]?|contains?|"
@@ -76,7 +77,8 @@ def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]
     for m in _BOUNDARY.finditer(chunk):
         punct_end = m.end(2)
         if m.group(1) == ".":
-            word = _WORD_BEFORE.search(chunk, 0, m.start(1))
+            # Look back a bounded window: scanning from 0 made long lines quadratic.
+            word = _WORD_BEFORE.search(chunk, max(0, m.start(1) - _WORD_WINDOW), m.start(1))
             if word:
                 w = word.group(1)
                 if w.lower() in _ABBREVIATIONS or (len(w) == 1 and w.isupper()):
@@ -102,6 +104,14 @@ def _trimmed(chunk: str, a: int, b: int, base: int) -> Iterator[tuple[int, int]]
             a += 1
     if b > a:
         yield base + a, base + b
+
+
+def _capped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Yield text[start:end] as one span, or as pieces of at most MAX_SENTENCE_CHARS."""
+    if end - start <= MAX_SENTENCE_CHARS:
+        yield start, end
+    else:
+        yield from _trimmed(text[start:end], 0, end - start, start)
 
 
 def _looks_like_heading(content: str) -> bool:
@@ -154,14 +164,14 @@ def segment(article: Article) -> tuple[Sentence, ...]:
         if block == "paragraph" and _looks_like_heading(content):
             block = "heading"
         if block == "heading":
-            heading = content.strip().lstrip("#").strip()
+            heading = content.strip().lstrip("#").strip()[:MAX_SENTENCE_CHARS]
             # Questions inside an FAQ section are its items, not new sections.
             faq = bool(_FAQ_HEADING.search(heading)) or (faq and heading.endswith("?"))
             in_list = False
             lead_in = ""
-            spans = [(content_start, content_end)]
+            spans = list(_capped(view, content_start, content_end))
         elif block == "table-row":
-            spans = [(content_start, content_end)]
+            spans = list(_capped(view, content_start, content_end))
         else:
             spans = list(split_sentences(view, content_start, content_end))
         if block == "list-item":
