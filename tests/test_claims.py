@@ -34,6 +34,7 @@ NON_CLAIMS = [
     ("crucial to choose",                "It is crucial to choose a well-absorbed form of zinc.",   "paragraph",  "advice"),
     ("professionals can help decide",    "A pharmacist can help determine the right dose.",         "paragraph",  "advice"),
     ("trailing consider",                "For more on diet, consider a dietitian.",                 "paragraph",  "advice"),
+    ("the best way to",                  "For most people, the best way to get zinc is through food.", "paragraph", "advice"),
     ("seeking advice",                   "Seeking professional advice is paramount.",               "paragraph",  "advice"),
     ("research exists, no finding",      "Several studies have explored the link between zinc and acne.", "paragraph", "research-activity"),
     ("about the article",                "In this article we will explore the benefits of zinc.",   "paragraph",  "about-the-article"),

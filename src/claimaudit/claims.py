@@ -68,6 +68,8 @@ RECOMMENDATION = re.compile(
         talk|speak|seek|check|discuss|follow|start|consider|get|take|find|pick|select|use)\b
       | \bcan\ help\ (you\ )?(determine|decide|figure\ out|choose|work\ out)\b
       | ,\s*(consider|try|talk\ to|consult|speak\ with)\b
+      | \bthe\ (best|ideal|easiest|safest|preferred)\ (way|approach|option|choice|starting\ point|first\ step)
+        \ (to|for|of)\b
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
