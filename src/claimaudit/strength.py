@@ -1,0 +1,945 @@
+"""Read the strength a sentence asserts (0-4), whether its relation is negated, and the cues behind it.
+
+Scale (``records.STRENGTH_NAMES``): 0 no relationship / not a claim, 1 associative or hedged,
+2 conditional causal, 3 direct causal, 4 absolute.
+
+How a sentence is read
+----------------------
+1. **Tokens.** One compiled regex splits the lower-cased sentence into word and punctuation tokens
+   (``doesn't`` and ``co-occur`` stay whole); offsets are rebuilt from the match lengths. spaCy's tokenizer
+   is not used at run time: the reader has to run at close to tokenizer speed, and it needs no more than
+   words and punctuation.
+2. **Cues (rules).** A lexicon of general wording cues, with the inflected forms generated from base
+   forms ("reduce" -> reduces, reduced, reducing; irregulars listed), is matched over the tokens, longest
+   phrase first: hedges ("may", "probably", "appears to", "some evidence", "suggests"), associative
+   wording ("associated with", "linked to", "predicts"), causal verbs, nouns and adjectives ("reduces",
+   "leads to", "effective for"), boosters ("clearly", "significantly", "highly"), absolutes ("proven",
+   "cures", "guaranteed", "always", "definitely", "resounding yes"), negations and the question mark.
+   Each causal/associative verb form gets a *mode* from its left context, a stand-in for a parser:
+   finite ("X reduces Y"), passive, hedged ("may reduce", "appears to reduce"), purpose ("to reduce"),
+   gerund, adjectival ("an increased risk"), noun ("the increase in"). A hedge that governs a causal word
+   becomes one ``conditional`` cue ("may reduce", "could potentially ease", "can help ease"), "directly"
+   before a relation one ``absolute`` cue ("directly contribute to"), and "if"/"unless" opening a clause a
+   ``conditional`` cue. Hedge, booster and absolute cues are reported whatever the level, also on plain
+   statements of fact with level 0; comparatives and generic nouns ("more", "than", "effects", "role")
+   are reported only when they carry the level (1, resp. >= 2).
+3. **Level (model).** A multinomial logistic regression picks the Yu et al. (2019) class (0 none,
+   1 associative, 2 conditional causal, 3 direct causal) from binary, L2-normalised features: the words,
+   bigrams and trigrams of the *cue sequence* (each token replaced by its cue tag and mode, function
+   words kept, runs of other words collapsed to one slot), and the cue kinds present. About 7,500
+   features; the weights (``data/strength_model.npz``, ~0.1 MB) are loaded with importlib.resources and a
+   whole batch is scored with one gather-and-sum over the weight matrix.
+4. **Rules win on strong cues.** The model learned PubMed conclusions; consumer and press-release prose
+   use wording it rarely saw, so explicit cues override it:
+
+   - a question (final ``?``), advice (imperative opening, "consult your doctor", "you should") or a
+     title-case heading without final punctuation -> 0;
+   - a hedge bound to the causal word ("may reduce", "could ease") caps a direct reading (3) at 2 unless
+     another causal verb is asserted plainly; "can help" is 2 (the design scale; Yu et al. would say 3);
+   - a plainly asserted (finite) causal verb that the model read as 0 is lifted to 3, and explicit
+     associative wording ("is linked to", "associated with", "a link between") to 1, unless a
+     research-need or recommendation word ("should", "needed", "warrant") frames the sentence;
+   - an absolute cue on a sentence that states a relation (level >= 1, or the cue is one: "cures",
+     "a cure for", "100% effective") -> 4, unless it or the relation is negated ("not proven", "not
+     always"); "resounding yes" -> 4.
+
+   ``negated`` is true when a negation ("not", "n't", "no", "never", "fail to", "no evidence that")
+   precedes the main relation cue within its clause (a few tokens, no comma, "but", "which" ... in
+   between; "no evidence that" reaches into its that-clause). "Not only" does not negate. A denied
+   relation keeps its level ("does not reduce" is 3, negated).
+
+Accuracy (benchmarks/strength.py): 5-fold cross-validated macro-F1 on the Yu dev set is about 0.77 (the
+BioBERT anchor is 0.88); see the benchmark for the per-class table, the InSciOut exaggeration figure and
+the speed ratio against spaCy's tokenizer.
+
+Training data and licence: the weights in ``data/strength_model.npz`` are fitted on the Yu, Li & Wang
+(2019) "Detecting causal language use in science findings" corpus (EMNLP 2019; repository
+junwang4/causal-language-use-in-science), which is licensed GPL-3.0; the dev split is read from
+``../shared/benchmarks/claim-strength/yu2019-dev.csv``. Rebuild them, deterministically, with
+``python -m claimaudit.strength_train``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+
+from .records import Cue, StrengthReading
+
+__all__ = ["CUE_KINDS", "MODEL_FILE", "analyse", "feature_lists", "levels_with_rules", "read_many", "read_strength"]
+
+MODEL_FILE = "strength_model.npz"
+
+# --------------------------------------------------------------------------------------------------
+# Lexicon
+# --------------------------------------------------------------------------------------------------
+
+_IRREGULAR = {
+    "lead": ("leads", "led", "leading", "led"),
+    "prove": ("proves", "proved", "proving", "proven"),
+    "show": ("shows", "showed", "showing", "shown"),
+    "drive": ("drives", "drove", "driving", "driven"),
+    "cut": ("cuts", "cut", "cutting", "cut"),
+    "give": ("gives", "gave", "giving", "given"),
+    "take": ("takes", "took", "taking", "taken"),
+    "fight": ("fights", "fought", "fighting", "fought"),
+    "rise": ("rises", "rose", "rising", "risen"),
+    "make": ("makes", "made", "making", "made"),
+    "hold": ("holds", "held", "holding", "held"),
+    "bring": ("brings", "brought", "bringing", "brought"),
+    "keep": ("keeps", "kept", "keeping", "kept"),
+    "stop": ("stops", "stopped", "stopping", "stopped"),
+    "slow": ("slows", "slowed", "slowing", "slowed"),
+    "fix": ("fixes", "fixed", "fixing", "fixed"),
+    "be": ("is", "was", "being", "been"),
+}
+
+_VOWELS = set("aeiou")
+
+
+def _forms(base: str) -> dict[str, str]:
+    """Return {form: inflection tag} for a verb: base, 3rd person (s), past (ed), -ing (ing)."""
+    if base in _IRREGULAR:
+        s, past, ing, pp = _IRREGULAR[base]
+        return {base: "b", s: "s", past: "ed", pp: "ed", ing: "ing"}
+    if base.endswith("e") and not base.endswith("ee"):
+        past, ing = base + "d", base[:-1] + "ing"
+    elif base.endswith("y") and base[-2] not in _VOWELS:
+        past, ing = base[:-1] + "ied", base + "ing"
+    elif (
+        len(base) <= 4
+        and base[-1] not in _VOWELS | {"w", "x", "y"}
+        and base[-2] in _VOWELS
+        and base[-3] not in _VOWELS
+    ):
+        past, ing = base + base[-1] + "ed", base + base[-1] + "ing"
+    else:
+        past, ing = base + "ed", base + "ing"
+    if base.endswith(("s", "sh", "ch", "x", "z")):
+        s = base + "es"
+    elif base.endswith("y") and base[-2] not in _VOWELS:
+        s = base[:-1] + "ies"
+    else:
+        s = base + "s"
+    return {base: "b", s: "s", past: "ed", ing: "ing"}
+
+
+# Verbs that state a cause-effect relation (direct causal when asserted plainly).
+_CAUSAL_VERBS = """
+reduce decrease lower lessen diminish shrink increase raise elevate boost improve enhance worsen
+aggravate exacerbate cause induce trigger provoke produce prevent protect promote stimulate inhibit
+suppress block attenuate alleviate relieve ease soothe calm treat heal help benefit affect influence
+impact modulate modify alter regulate restore reverse eliminate relax strengthen weaken damage impair
+delay accelerate mitigate ameliorate counteract offset resolve resolve shorten prolong extend halt
+disrupt deplete replenish correct normalize stabilize repair harm hurt endanger hinder hamper impede
+facilitate enable confer yield achieve save kill destroy combat fight drive mediate determine shape
+decline minimize maximize optimize optimise raise manage limit curb avert avoid slow stop
+intensify amplify heighten sharpen dampen lift spur activate deactivate trigger accompany
+""".split()
+
+# Multi-word causal phrases (first word is inflected).
+_CAUSAL_PHRASES = [
+    "lead to", "result in", "contribute to", "give rise to", "bring about", "play a role", "plays a role",
+    "responsible for", "due to", "because of", "caused by", "attributable to", "attributed to",
+    "effect on", "effects on", "impact on", "effective in", "effective for", "effective at",
+    "make it", "depend on", "take care of", "get rid of", "work for", "works for", "work to",
+    "in the prevention of", "in the treatment of", "in the management of", "source of relief",
+]
+
+_CAUSAL_WORDS = """
+effective effectively efficacious efficacy effectiveness beneficial benefits benefit protective
+harmful detrimental deleterious therapeutic helpful relief remedy treatment reduction reductions
+improvement improvements prevention effect effects impact impacts role mechanism mechanisms
+determinant determinants driver drivers contributor toxic cause causes causal causative
+consequence consequences outcome
+""".split()
+
+_ASSOC_VERBS = "associate correlate link relate predict coincide co-occur accompany parallel".split()
+
+_ASSOC_WORDS = """
+association associations correlation correlations correlative relationship relationships relation
+relations link linkage connection connections connected tied predictor predictors predictive prediction
+marker markers indicator indicators biomarker biomarkers prognostic risk risks odds hazard prevalence
+prevalent incidence likelihood inversely positively negatively independently independent
+higher lower greater more less fewer better worse increased decreased elevated reduced than compared
+versus vs relative related concomitant common frequent differ differed differs difference differences
+similar comparable
+""".split()
+
+_ASSOC_PHRASES = [
+    "associated with", "association with", "association between", "linked to", "linked with",
+    "related to", "correlated with", "correlation between", "connected to", "connected with",
+    "tied to", "at risk", "risk of", "risk factor", "risk factors", "compared with", "compared to",
+    "relative to", "in relation to", "in association with", "more likely", "less likely",
+]
+
+_HEDGE_WORDS = """
+may might could would possibly possible probably probable likely unlikely potentially potential
+perhaps maybe presumably plausibly plausible putative putatively suggest suggests suggested suggesting
+suggestive suggestion hypothesize hypothesise hypothesized hypothesised speculate speculative postulate
+uncertain unclear preliminary partly partially somewhat apparently arguably conceivably tentative
+tentatively seemingly
+""".split()
+
+_HEDGE_PHRASES = [
+    "appear to", "appears to", "appeared to", "seem to", "seems to", "seemed to", "tend to", "tends to",
+    "tended to", "thought to", "believed to", "some evidence", "some research", "some studies",
+    "some study", "limited evidence", "emerging evidence", "a few studies", "in some cases",
+    "it is possible", "it is likely", "not clear", "remains unclear", "is unclear",
+]
+
+_BOOSTER_WORDS = """
+clearly significantly highly strongly substantially markedly greatly dramatically considerably
+remarkably indeed powerful powerfully robust robustly evident evidently obviously extremely crucial
+vital demonstrate demonstrates demonstrated demonstrating confirm confirms confirmed confirming
+establish establishes established show shows showed shown major strong strongest striking
+""".split()
+
+_BOOSTER_PHRASES = [
+    "well established", "well-established", "well known", "well-known", "strong evidence",
+    "key role", "crucial role", "vital role",
+]
+
+_ABSOLUTE_WORDS = """
+prove proves proved proven proving proof cure cures cured curing guarantee guarantees guaranteed
+always definitely definitively certainly undoubtedly unquestionably undeniably conclusively
+conclusive directly completely permanently miracle miraculous absolutely foolproof infallible
+""".split()
+
+_ABSOLUTE_PHRASES = [
+    "resounding yes", "no doubt", "without doubt", "without a doubt", "beyond doubt",
+    "beyond any doubt", "for sure", "a cure for", "the cure for", "100% effective", "100% guaranteed",
+    "100% proven", "100% safe", "100 percent effective", "works every time",
+]
+
+_NEGATION_WORDS = "not no never neither nor none nothing without cannot nobody".split()
+_NEGATION_PHRASES = [
+    "fail to", "fails to", "failed to", "failing to", "lack of evidence", "no evidence", "little evidence",
+    "insufficient evidence", "absence of", "did not", "does not", "do not", "is not", "are not",
+    "was not", "were not", "has not", "have not", "had not",
+]
+
+# Words that make an imperative/advice opening when they start a sentence.
+_ADVICE_OPENERS = set("""
+consult talk ask speak take eat avoid try consider remember check start stop add include aim keep
+drink choose limit get see call seek follow make be discuss read learn find visit use tell let
+always never don't do please
+""".split())
+
+_ADVICE_PHRASES = [
+    "consult your", "consult a", "consult with", "talk to your", "talk with your", "speak to your",
+    "speak with your", "ask your", "you should", "you must", "you need to", "make sure", "be sure to",
+    "is recommended", "are recommended", "it is recommended", "is advised", "seek medical",
+    "seek professional", "check with your",
+]
+
+# Function words kept verbatim in the model's cue sequence.
+_FUNCTION = set("""
+the a an this these that those it its is are was were be been being has have had do does did of in on
+for to with by from at as and or but if when while whereas although though however thus therefore
+hence not no we our us they their there which who whom than also only both either neither nor into
+via after before during between among can will shall should must need needs needed required require
+further future more less most least further study studies research data results findings evidence
+trial trials patients participants group groups
+""".split())
+
+# Research-need / recommendation wording (Yu class 0).
+_NEED_WORDS = """
+should must need needs needed warrant warrants warranted required require requires necessary recommend
+recommends recommended recommendation recommendations future further deserve deserves merit merits
+""".split()
+
+# Reporting verbs (the relation is in their complement).
+_REPORT_WORDS = """
+show shows showed shown showing demonstrate demonstrates demonstrated demonstrating confirm confirms
+confirmed reveal reveals revealed indicate indicates indicated indicating find finds found observe
+observed observes identify identified identifies support supports supported provide provides provided
+conclude concluded highlight highlights highlighted imply implies implied document documented
+establish established report reported suggest suggests suggested suggesting
+""".split()
+
+# Evaluative adjectives (feasibility, safety, accuracy: usually no relationship).
+_EVAL_WORDS = """
+feasible safe tolerated well-tolerated acceptable valid reliable accurate sensitive specific superior
+inferior noninferior non-inferior equivalent promising important relevant appropriate suitable
+useful valuable practical possible feasibility safety accuracy
+""".split()
+
+# Descriptive / prevalence wording.
+_PREV_WORDS = """
+prevalence prevalent common frequent frequently rare rarely uncommon rate rates proportion percent
+incidence high low present absent
+""".split()
+
+_SKIP_ADVERBS = set("""
+also further significantly substantially markedly greatly strongly partly partially potentially
+possibly not independently effectively considerably modestly slightly positively negatively directly
+indirectly additionally moreover thereby thus therefore both still even only
+""".split())
+_BE = set("is are was were be been being".split())
+_HAVE = set("has have had".split())
+_DET = set("a an the this these those its their his her our your my some any each every no".split())
+_PREP = set("for at of in on by without towards toward after before from into via with".split())
+_RAISERS_H = set("appear appears appeared seem seems seemed likely unlikely tend tends tended thought believed "
+                 "expected hypothesized hypothesised possible".split())
+_RAISERS_F = set("able help helps helped shown found proven proved used serve serves served sufficient enough "
+                 "tends continue continues continued".split())
+
+
+_MODALS = frozenset(("may", "might", "could", "would"))
+_CLAUSE_BREAK = frozenset(
+    (",", ";", ":", "but", "although", "though", "while", "whereas", "which", "who", "because", "however", "yet")
+)
+_RELATION_KINDS = frozenset(("associative", "conditional", "causal", "absolute"))
+CUE_KINDS = ("hedge", "associative", "conditional", "causal", "booster", "absolute", "negation", "question")
+_PUBLIC_KINDS = frozenset(CUE_KINDS)
+# Absolute cues that state certainty about a relation (they lift a relation to level 4).
+_CERTAINTY = frozenset("""
+prove proves proved proven proving proof guarantee guarantees guaranteed always definitely definitively
+certainly undoubtedly unquestionably undeniably conclusively conclusive directly completely permanently
+miracle miraculous absolutely foolproof infallible
+""".split())
+_CURE = frozenset(("cure", "cures", "cured", "curing"))
+_DOUBT_ENDS = frozenset(("doubt", "sure", "yes"))  # last word of absolute phrases that state no relation
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str  # a cue kind, or an internal one: advice, need, report, eval, prev, modal
+    tag: str  # the token class the model sees
+
+
+def _build_lexicon() -> tuple[dict[str, _Entry], dict[str, list[tuple[tuple[str, ...], _Entry]]]]:
+    """Single words -> entry, and first word -> [(phrase tokens, entry)] longest first."""
+    words: dict[str, _Entry] = {}
+    phrases: dict[str, list[tuple[tuple[str, ...], _Entry]]] = {}
+
+    def add_word(w: str, kind: str, tag: str) -> None:
+        words[w] = _Entry(kind, tag)
+
+    def add_phrase(p: str, kind: str, tag: str) -> None:
+        toks = tuple(_TOKEN_RE.findall(p))
+        if len(toks) == 1:
+            add_word(toks[0], kind, tag)
+            return
+        lst = phrases.setdefault(toks[0], [])
+        if all(t != toks for t, _ in lst):
+            lst.append((toks, _Entry(kind, tag)))
+
+    # Later entries overwrite earlier ones for the same word.
+    for w in _ASSOC_WORDS:
+        add_word(w, "associative", "ASSOC")
+    for v in _ASSOC_VERBS:
+        for f, infl in _forms(v).items():
+            add_word(f, "associative", "ASSOCV_" + infl)
+    for w in _CAUSAL_WORDS:
+        add_word(w, "causal", "CAUSN")
+    for v in _CAUSAL_VERBS:
+        for f, infl in _forms(v).items():
+            add_word(f, "causal", "CAUSV_" + infl)
+    for w in _EVAL_WORDS:
+        add_word(w, "eval", "EVAL")
+    for w in _PREV_WORDS:
+        add_word(w, "prev", "PREV")
+    for w in _BOOSTER_WORDS:
+        add_word(w, "booster", "BOOST")
+    for w in _REPORT_WORDS:
+        add_word(w, "report", "REPORT")
+    for w in ("demonstrate", "demonstrates", "demonstrated", "demonstrating", "confirm", "confirms", "confirmed",
+              "establish", "established"):
+        add_word(w, "booster", "REPORT")
+    for w in _NEED_WORDS:
+        add_word(w, "need", "NEED")
+    for w in _HEDGE_WORDS:
+        add_word(w, "hedge", "HEDGE")
+    for w in ("suggest", "suggests", "suggested", "suggesting", "suggestive"):
+        add_word(w, "hedge", "SUGGEST")
+    for w in _MODALS:
+        add_word(w, "hedge", "MODAL")
+    for w in ("can", "will"):
+        add_word(w, "modal", "CAN")
+    for w in _ABSOLUTE_WORDS:
+        add_word(w, "absolute", "ABS")
+    for w in _CURE:
+        add_word(w, "absolute", "CAUSV_" + _forms("cure")[w])
+    for w in _NEGATION_WORDS:
+        add_word(w, "negation", "NEG")
+    for w in ("higher", "lower", "greater", "more", "less", "fewer", "better", "worse"):
+        add_word(w, "associative", "COMP")
+    for w in ("than", "versus", "vs", "compared"):
+        add_word(w, "associative", "THAN")
+    for w in ("increased", "decreased", "elevated", "reduced", "lowered", "raised"):
+        add_word(w, "causal", "CAUSV_ed")  # verb or adjective ("an increased risk"): decided in context
+
+    inflectable = set(_CAUSAL_VERBS) | {"lead", "result", "contribute", "give", "bring", "play", "depend", "make",
+                                         "take", "get", "work"}
+    for p in _CAUSAL_PHRASES:
+        first, *rest = p.split()
+        if first in inflectable:
+            for f in _forms(first):
+                add_phrase(" ".join([f, *rest]), "causal", "CAUSP")
+        else:
+            add_phrase(p, "causal", "CAUSP")
+    for p in _ASSOC_PHRASES:
+        add_phrase(p, "associative", "ASSOCP")
+    for p in _HEDGE_PHRASES:
+        add_phrase(p, "hedge", "HEDGEP")
+    for p in _BOOSTER_PHRASES:
+        add_phrase(p, "booster", "BOOSTP")
+    for p in _ABSOLUTE_PHRASES:
+        add_phrase(p, "absolute", "ABSP")
+    for p in _NEGATION_PHRASES:
+        add_phrase(p, "negation", "NEGP")
+    for p in _ADVICE_PHRASES:
+        add_phrase(p, "advice", "ADVICE")
+    for lst in phrases.values():
+        lst.sort(key=lambda e: -len(e[0]))
+    return words, phrases
+
+
+_TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*%?|[^\w\s]")
+# The same tokens, each with the whitespace before it, so offsets can be rebuilt by summing lengths.
+_TOKEN_WS_RE = re.compile(r"\s*(?:\w+(?:[-'’]\w+)*%?|[^\w\s])")
+_WORDS, _PHRASES = _build_lexicon()
+
+
+def _build_tables() -> tuple[dict[str, str], dict[str, _Entry], dict[tuple[str, str], list]]:
+    """token -> default tag; cue word -> entry; first two tokens of a phrase -> [(tokens, entry)]."""
+    tagmap: dict[str, str] = {w: w for w in _FUNCTION}
+    tagmap.update({w: w for w in ".,;:?!()"})
+    for w, e in _WORDS.items():
+        tagmap[w] = e.tag
+    bigrams: dict[tuple[str, str], list] = {}
+    for cands in _PHRASES.values():
+        for ptoks, entry in cands:  # already longest first
+            bigrams.setdefault((ptoks[0], ptoks[1]), []).append((ptoks, entry))
+    return tagmap, dict(_WORDS), bigrams
+
+
+_TAGMAP, _CUEWORDS, _BIGRAMS = _build_tables()
+_STARTERS = frozenset(_CUEWORDS) | {b[0] for b in _BIGRAMS}
+_NEG_ENTRY = _Entry("negation", "NEG")
+
+
+# --------------------------------------------------------------------------------------------------
+# Analysis: tokens, tags, cues
+# --------------------------------------------------------------------------------------------------
+
+
+class _Analysis:
+    __slots__ = ("text", "toks", "pairs", "tags", "cues", "question", "advice", "heading", "_spans")
+
+    def __init__(self, text, toks, pairs, tags, cues, question, advice, heading):
+        self.text = text
+        self.toks = toks  # lower-cased tokens
+        self.pairs = pairs  # each token with the whitespace before it, as matched
+        self.tags = tags  # one per token: cue tag, function word, NUM, punctuation or "_"
+        self.cues = cues  # [kind, first token, end token, tag]
+        self.question = question
+        self.advice = advice
+        self.heading = heading
+        self._spans = None
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            ends = accumulate(map(len, self.pairs))
+            self._spans = [(e - len(t), e) for e, t in zip(ends, self.toks)]
+        return self._spans
+
+
+def analyse(text: str) -> _Analysis:
+    """Tokenize `text` and find its cues (internal representation; see `read_strength`)."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters change length when lower-cased: keep offsets aligned
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    pairs = _TOKEN_WS_RE.findall(low)
+    toks = [p.lstrip() for p in pairs]
+    tget = _TAGMAP.get
+    tags = [tg if (tg := tget(t)) is not None else ("NUM" if t[0].isdigit() else "_") for t in toks]
+    words = _CUEWORDS
+    bigrams = _BIGRAMS
+    starters = _STARTERS
+    where = [i for i, t in enumerate(toks) if t in starters]
+    if "n't" in low or "n’t" in low:
+        where = sorted(set(where) | {i for i, t in enumerate(toks) if t.endswith(("n't", "n’t"))})
+    cues: list[list] = []
+    nxt = 0
+    n = len(toks)
+    for i in where:
+        if i < nxt:
+            continue
+        t = toks[i]
+        if i + 1 < n:
+            cands = bigrams.get((t, toks[i + 1]))
+            if cands is not None:
+                hit = None
+                for ptoks, entry in cands:
+                    k = len(ptoks)
+                    if k == 2 or tuple(toks[i : i + k]) == ptoks:
+                        hit = (k, entry)
+                        break
+                if hit is not None:
+                    k, entry = hit
+                    cues.append([entry.kind, i, i + k, entry.tag])
+                    tags[i : i + k] = [entry.tag] * k
+                    nxt = i + k
+                    continue
+        e = words.get(t, _NEG_ENTRY)
+        tag = e.tag
+        if tag[:6] == "CAUSV_" or tag[:7] == "ASSOCV_":
+            tag = ("CAUS" if tag[0] == "C" else "ASSOC") + _mode(toks, tags, i, tag[tag.index("_") + 1 :])
+        elif t not in words and tag == "NEG" and not t.endswith(("n't", "n’t")):
+            continue  # a phrase start that did not complete
+        tags[i] = tag
+        cues.append([e.kind, i, i + 1, tag])
+    question = _is_question(toks)
+    advice = _is_advice(toks, cues)
+    heading = _is_heading(text, toks)
+    if cues:
+        _compose(toks, tags, cues)
+    return _Analysis(text, toks, pairs, tags, cues, question, advice, heading)
+
+
+def _mode(toks: list[str], tags: list[str], i: int, infl: str) -> str:
+    """Classify a verb-form cue by its context (a stand-in for a parser).
+
+    F finite assertion, V passive (be + participle), H hedged (modal, "appears to"), C can/will,
+    P purpose or need ("to reduce"), G gerund after a preposition, R result participle
+    (", thereby reducing"), S sentence-initial gerund, A adjectival participle ("an increased risk",
+    "patients treated with"), N noun use ("the increase in").
+    """
+    j = i - 1
+    while j >= 0 and (toks[j] in _SKIP_ADVERBS or (len(toks[j]) > 4 and toks[j].endswith("ly"))):
+        j -= 1
+    p = toks[j] if j >= 0 else ""
+    p2 = toks[j - 1] if j >= 1 else ""
+    if p in _MODALS:
+        return "H"
+    if p in ("can", "will", "shall"):
+        return "C"
+    if p in _BE and p2 in _MODALS:
+        return "H"
+    if p == "to":
+        if p2 in _RAISERS_H:
+            return "H"
+        if p2 in _RAISERS_F or (j >= 1 and tags[j - 1][:4] == "CAUS"):
+            return "F"
+        return "P"
+    if infl == "ing":
+        if j < 0 or p in ('"', "'", "(", ":", "“"):
+            return "S"
+        if p in _PREP:
+            return "G"
+        if p in (",", "thereby", "thus", "hence", "while", "so", "and"):
+            return "R"
+        if p in _BE:
+            return "F"
+        return "G"
+    if infl == "ed":
+        if p in _BE:
+            return "V"
+        if p in _HAVE:
+            return "F"
+        if j >= 0 and (p in _DET or p in _PREP or tags[j][:4] in ("COMP", "BOOS")):
+            return "A"
+        if j >= 0 and tags[j] == "_" and i + 1 < len(toks) and toks[i + 1] in ("with", "by"):
+            return "A"
+        return "F"
+    if p in _DET:
+        return "N"
+    return "F"
+
+
+def _is_question(toks: list[str]) -> bool:
+    k = len(toks) - 1
+    while k >= 0 and toks[k] in ('"', "'", ")", "”", "’", "]"):
+        k -= 1
+    return k >= 0 and toks[k] == "?"
+
+
+def _is_advice(toks: list[str], cues: list[list]) -> bool:
+    for c in cues:
+        if c[0] == "advice":
+            return True
+    first = 0
+    n = len(toks)
+    while first < n and not toks[first][0].isalnum():
+        first += 1
+    if first >= n:
+        return False
+    w0 = toks[first]
+    nxt = toks[first + 1] if first + 1 < n else ""
+    if w0 not in _ADVICE_OPENERS or nxt in ("of", "is", "are", "was", "were", "has", "have", ",", "and", "in", ":"):
+        return False
+    # "Take 300 mg daily", "Always follow ...", but not "Always/Never do we ...", "Do you ...?"
+    return not (w0 in ("do", "does", "did", "be", "always", "never") and nxt in ("you", "we", "they", "not"))
+
+
+def _is_heading(text: str, toks: list[str]) -> bool:
+    """A title-case line without final punctuation ("Scientific Evidence Linking Magnesium to Back Pain")."""
+    stripped = text.rstrip()
+    if not stripped or stripped[-1] in ".!?;:\"'”)" or len(toks) > 16:
+        return False
+    long_words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
+    if len(long_words) < 2:
+        return False
+    caps = sum(1 for w in long_words if w[0].isupper())
+    return caps >= 0.75 * len(long_words)
+
+
+def _compose(toks: list[str], tags: list[str], cues: list[list]) -> None:
+    """Merge hedge + causal into `conditional` cues and "directly" + relation into `absolute` ones."""
+    cover: dict[int, list] = {}
+    for c in cues:
+        for j in range(c[1], c[2]):
+            cover[j] = c
+    merged: list[list] = []
+    drop: set[int] = set()
+    for c in cues:
+        kind, s, e, tag = c
+        if kind != "causal" and not (kind == "absolute" and toks[s] in _CURE):
+            continue
+        # Walk back over adverbs, "be", "to", "help" and light verbs to a governing hedge.
+        j = s - 1
+        steps = 0
+        while j >= 0 and steps < 4:
+            t = toks[j]
+            if t in _SKIP_ADVERBS or t in _BE or t in _LIGHT or (len(t) > 4 and t.endswith("ly")):
+                if cover.get(j) is not None and cover[j][0] == "hedge":
+                    break
+                j -= 1
+                steps += 1
+                continue
+            break
+        if j < 0:
+            continue
+        h = cover.get(j)
+        t = toks[j]
+        if h is None:
+            continue
+        if (
+            t in _MODALS
+            or h[3] == "HEDGEP"
+            or (t in ("likely", "unlikely") and j + 1 < s and toks[j + 1] == "to")
+            or (t in _HEDGE_ADVERBS and j + 1 == s)
+        ):
+            start = h[1]
+            if start > 0 and toks[start - 1] in _MODALS and cover.get(start - 1) is not None:
+                drop.add(id(cover[start - 1]))  # "could potentially reduce"
+                start -= 1
+            merged.append(["conditional", start, e, "COND"])
+            drop.add(id(h))
+            drop.add(id(c))
+        elif t == "can" and toks[j + 1] in ("help", "helps"):
+            merged.append(["conditional", j, e, "COND"])
+            drop.add(id(c))
+            helper = cover.get(j + 1)
+            if helper is not None:
+                drop.add(id(helper))
+    for c in cues:
+        if c[0] == "absolute" and toks[c[1]] == "directly" and c[2] < len(toks):
+            nxt = cover.get(c[2])
+            if nxt is not None and nxt[0] in ("causal", "associative") and nxt[1] == c[2]:
+                merged.append(["absolute", c[1], nxt[2], "ABS"])
+                drop.add(id(c))
+                drop.add(id(nxt))
+    if merged:
+        keep = [c for c in cues if id(c) not in drop]
+        keep.extend(merged)
+        keep.sort(key=lambda c: (c[1], -(c[2] - c[1])))
+        out: list[list] = []
+        for c in keep:
+            # A cue inside a wider merged cue ("can help" inside "can help ease") is dropped.
+            if out and out[-1][0] in ("conditional", "absolute") and c[1] < out[-1][2] and c[2] <= out[-1][2] and c[
+                0
+            ] in ("conditional", "causal", "absolute", "hedge"):
+                continue
+            out.append(c)
+        cues[:] = out
+
+
+_HEDGE_ADVERBS = frozenset(
+    "probably possibly potentially likely perhaps maybe presumably plausibly putatively apparently seemingly "
+    "conceivably arguably".split()
+)
+_LIGHT = frozenset("to have has provide provides offer offers experience give gives help helps a an some".split())
+
+# --------------------------------------------------------------------------------------------------
+# Model features
+# --------------------------------------------------------------------------------------------------
+
+
+def feature_lists(a: _Analysis) -> list:
+    """The model's features for one sentence: words, cue-sequence bi/trigrams, cue kinds, flags.
+
+    Keys are plain strings (words) and tuples (the rest), so no feature string is built at run time.
+    """
+    feats: list = [t for t in a.toks if t[0].isalnum()]
+    tags = a.tags
+    seq = ["<s>", *[t for t, prev in zip(tags, ["", *tags]) if t != "_" or prev != "_"], "</s>"]
+    feats.extend(zip(seq, seq[1:]))
+    feats.extend(zip(seq, seq[1:], seq[2:]))
+    feats.extend({("k", c[0]) for c in a.cues})
+    if a.question:
+        feats.append(("q",))
+    if a.advice:
+        feats.append(("adv",))
+    return feats
+
+
+_SEP = "\x1f"
+
+
+def encode_feature(f) -> str:
+    """A feature key as one string (for the saved vocabulary)."""
+    return f if isinstance(f, str) else _SEP + _SEP.join(f)
+
+
+def decode_feature(s: str):
+    return tuple(s[1:].split(_SEP)) if s.startswith(_SEP) else s
+
+
+# --------------------------------------------------------------------------------------------------
+# Model
+# --------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _model():
+    from importlib import resources
+
+    import numpy as np
+
+    with resources.files("claimaudit").joinpath("data", MODEL_FILE).open("rb") as fh:
+        z = np.load(fh, allow_pickle=False)
+        vocab = str(z["vocab"]).split("\n")
+        coef = z["coef"].astype(np.float32)  # (n_features, n_classes)
+        intercept = z["intercept"].astype(np.float32)
+        classes = z["classes"].astype(np.int64)
+    index = {decode_feature(f): i for i, f in enumerate(vocab)}
+    return index, coef, intercept, classes
+
+
+def _model_levels(analyses: Sequence[_Analysis]):
+    """The model's class for each sentence: binary features, L2-normalised, times the coefficients."""
+    import numpy as np
+
+    index, coef, intercept, classes = _model()
+    get = index.get
+    ids: list[int] = []
+    counts: list[int] = []
+    for a in analyses:
+        row = {get(f) for f in feature_lists(a)}
+        row.discard(None)
+        ids.extend(sorted(row))
+        counts.append(len(row))
+    n = np.asarray(counts, dtype=np.int64)
+    scores = np.zeros((len(analyses), coef.shape[1]), dtype=np.float32)
+    if ids:
+        starts = np.concatenate(([0], np.cumsum(n)[:-1]))
+        nz = n > 0
+        sums = np.add.reduceat(coef[np.asarray(ids, dtype=np.int64)], starts[nz], axis=0)
+        scores[nz] = sums / np.sqrt(n[nz]).astype(np.float32)[:, None]
+    scores += intercept
+    return classes[np.argmax(scores, axis=1)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules and the reading
+# --------------------------------------------------------------------------------------------------
+
+
+def _negated(a: _Analysis, main: list | None) -> bool:
+    """Whether a negation scopes over the main relation cue (same clause, a few tokens before it)."""
+    if main is None:
+        return False
+    toks = a.toks
+    for c in a.cues:
+        if c[0] != "negation" or c[1] >= main[1]:
+            continue
+        s, e = c[1], c[2]
+        if toks[s] == "not" and e < len(toks) and toks[e] in ("only", "just"):
+            continue
+        phrase = " ".join(toks[s:e])
+        wide = phrase in ("no evidence", "little evidence", "insufficient evidence", "lack of evidence") or (
+            toks[s] in ("no", "not", "none") and "evidence" in toks[e : e + 2]
+        )
+        limit = 14 if wide else 6
+        if main[1] - e > limit:
+            continue
+        gap = toks[e : main[1]]
+        breaks = (";",) if wide else _CLAUSE_BREAK
+        if any(t in breaks for t in gap):
+            continue
+        # "not" negating an absolute or hedge in between ("not always", "not proven") still negates the relation.
+        return True
+    # Postposed negation of a copula relation: "X is linked to Y? No." is rare; "X and Y were not associated"
+    # is covered above because "not" precedes the cue.
+    return False
+
+
+def _main_relation(a: _Analysis, level: int) -> list | None:
+    rel = [c for c in a.cues if c[0] in _RELATION_KINDS and not (c[0] == "absolute" and c[3] == "ABS"
+                                                                   and a.toks[c[1]] not in _CURE and c[2] - c[1] == 1)]
+    if not rel:
+        return None
+    want = {1: ("associative",), 2: ("conditional", "causal"), 3: ("causal", "absolute"),
+            4: ("causal", "absolute", "conditional")}.get(level, ())
+    finite = [c for c in rel if c[0] in want and c[3][-1:] not in ("P", "G", "A", "N", "S")]
+    if finite:
+        return finite[0]
+    same = [c for c in rel if c[0] in want]
+    return (same or rel)[0]
+
+
+def _is_cure(toks: list[str], c: list) -> bool:
+    """A "cure" cue that claims curing ("cures", "a cure for", "is cured"), not "cured meats"."""
+    w = toks[c[1]]
+    if c[3] == "ABSP":
+        return "cure" in toks[c[1] : c[2]]
+    if w not in _CURE:
+        return False
+    if w == "cured":
+        return c[1] > 0 and (toks[c[1] - 1] in _BE or toks[c[1] - 1] in _HAVE)
+    return True
+
+
+def _decide(a: _Analysis, model_level: int) -> tuple[int, bool]:
+    toks = a.toks
+    if a.question or a.advice or a.heading or not toks:
+        return 0, False
+    level = int(model_level)
+    kinds = {c[0] for c in a.cues}
+    need = "need" in kinds
+    cond = [c for c in a.cues if c[0] == "conditional"]
+    finite_causal = [c for c in a.cues if c[0] == "causal" and c[3][-1:] in ("F", "V", "R", "C")]
+    can_help = any(c[0] == "conditional" and toks[c[1]] == "can" for c in cond)
+    # An explicit hedge bound to the causal word caps a direct reading at "conditional".
+    if cond and level == 3 and not finite_causal:
+        level = 2
+    if can_help and level in (0, 3):
+        level = 2
+    # A plainly asserted causal verb that the model read as "no relation" (typical of press-release and
+    # web prose the model rarely saw) is a direct causal claim, unless a need/advice frame surrounds it.
+    if level == 0 and not need and any(c[0] == "causal" and c[3] == "CAUSF" for c in a.cues):
+        level = 3
+    # Likewise explicit associative wording ("is linked to", "associated with", "a link between") -> 1.
+    if level == 0 and not need and any(
+        c[0] == "associative" and (c[3] in ("ASSOCP", "ASSOCF", "ASSOCV") or toks[c[1]] in _STRONG_ASSOC)
+        for c in a.cues
+    ):
+        level = 1
+    # "cures", "a cure for", "100% effective", "works every time" state the relation themselves.
+    relational = any(
+        c[0] == "absolute" and (_is_cure(toks, c) or (c[3] == "ABSP" and toks[c[2] - 1] not in _DOUBT_ENDS))
+        for c in a.cues
+    )
+    if relational and level < 3:
+        level = 3
+    main = _main_relation(a, level) if level else None
+    negated = _negated(a, main) if level else False
+    if not negated:
+        if any(" ".join(toks[c[1] : c[2]]) == "resounding yes" for c in a.cues if c[0] == "absolute"):
+            return 4, False
+        if level >= 1:
+            for c in a.cues:
+                if c[0] != "absolute":
+                    continue
+                w = toks[c[1]]
+                prev = toks[c[1] - 1] if c[1] > 0 else ""
+                if prev in ("not", "never", "no", "without") or prev.endswith(("n't", "n’t")):
+                    continue
+                if w in _CERTAINTY or c[3] == "ABSP" or _is_cure(toks, c):
+                    if w == "directly" and c[2] - c[1] == 1:
+                        continue  # "applied directly to the skin": not about the relation
+                    return 4, False
+    return level, negated
+
+
+# Cues that only matter when they carry the sentence's relation: comparisons and generic nouns are
+# reported as associative when the level is 1, generic causal nouns when the level is 2 or more.
+_WEAK_ASSOC = frozenset("""
+similar comparable differ differed differs difference differences independent independently relative
+concomitant inversely positively negatively likelihood odds hazard prevalence prevalent incidence
+marker markers indicator indicators biomarker biomarkers prognostic predictive prediction related
+""".split())
+_WEAK_CAUSAL = frozenset("""
+treatment outcome role mechanism mechanisms effect effects impact impacts consequence consequences
+therapeutic outcome determinant determinants driver drivers
+""".split())
+_STRONG_ASSOC = frozenset(
+    "association associations correlation correlations link linkage connection connections relationship "
+    "relationships".split()
+)
+_CONDITION_WORDS = frozenset(("if", "unless"))
+_CONDITION_AFTER = frozenset((",", ";", ":", "and", "or", "but", "even", "only", "so", "that", "—", "-", "(", '"'))
+
+
+def _public_kind(c: list, toks: list[str], level: int) -> str | None:
+    """The kind under which a cue is reported, or None when it is not reported."""
+    kind = c[0]
+    if kind not in _PUBLIC_KINDS:
+        return None
+    if c[2] - c[1] == 1:
+        w = toks[c[1]]
+        if kind == "associative" and (c[3] in ("COMP", "THAN") or w in _WEAK_ASSOC):
+            return kind if level == 1 else None
+        if kind == "causal" and w in _WEAK_CAUSAL:
+            return kind if level >= 2 else None
+        if kind == "absolute" and w == "directly":
+            return "booster"  # "applied directly to the skin": not about the relation
+    return kind
+
+
+def _reading(a: _Analysis, model_level: int) -> StrengthReading:
+    level, negated = _decide(a, model_level)
+    toks = a.toks
+    spans = a.spans
+    text = a.text
+    cues = []
+    for c in a.cues:
+        kind = _public_kind(c, toks, level)
+        if kind is not None:
+            start, end = spans[c[1]][0], spans[c[2] - 1][1]
+            cues.append(Cue(kind, text[start:end], start, end))
+    for i, t in enumerate(toks):
+        # A condition clause ("if you take it daily, ...", "..., unless ...") makes the claim conditional.
+        if t in _CONDITION_WORDS and (i == 0 or toks[i - 1] in _CONDITION_AFTER or not toks[i - 1][0].isalnum()):
+            cues.append(Cue("conditional", text[spans[i][0] : spans[i][1]], spans[i][0], spans[i][1]))
+    if a.question:
+        k = len(toks) - 1
+        while toks[k] != "?":
+            k -= 1
+        cues.append(Cue("question", "?", spans[k][0], spans[k][1]))
+    if len(cues) > 1:
+        cues.sort(key=lambda c: c.start)
+    return StrengthReading(level=level, negated=negated, cues=tuple(cues))
+
+
+def levels_with_rules(texts: Sequence[str], model_levels: Sequence[int]) -> list[int]:
+    """Final levels for given model levels (used to cross-validate the whole reader)."""
+    return [_decide(analyse(t), lv)[0] for t, lv in zip(texts, model_levels)]
+
+
+def read_many(texts: Sequence[str]) -> list[StrengthReading]:
+    """Read many sentences at once: the same results as `read_strength`, one model product per batch.
+
+    Repeated sentences (page furniture, list items) are read once.
+    """
+    slot: dict[str, int] = {}
+    order = [slot.setdefault(t, len(slot)) for t in texts]
+    if not order:
+        return []
+    analyses = [analyse(t) for t in slot]
+    levels = _model_levels(analyses)
+    readings = [_reading(a, lv) for a, lv in zip(analyses, levels)]
+    return [readings[i] for i in order]
+
+
+def read_strength(text: str) -> StrengthReading:
+    """Read the strength one sentence asserts, whether its main relation is negated, and its cues."""
+    return read_many([text])[0]
