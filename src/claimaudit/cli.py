@@ -16,7 +16,7 @@ from . import __version__
 from .evaluate import evaluate, format_scores, load_gold
 from .pipeline import Settings, audit
 from .reference import ReferenceError, load_reference
-from .report import report_dict, write_atomic, write_reports
+from .report import report_dict, write_atomic
 
 
 class ExitCode(IntEnum):
@@ -80,10 +80,51 @@ def _load_reference(paths: tuple[str, ...]):
         raise InputProblem(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group; an unexpected exception becomes one line on stderr and exit 2.
+
+    With --debug (or CLAIMAUDIT_DEBUG=1) it propagates with its traceback instead.
+    """
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+        from .pipeline import debug_enabled, internal_error
+
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except OSError as exc:  # e.g. --out on a read-only disk
+            if debug_enabled():
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise InputProblem(f"{where}{exc.strerror or internal_error(exc)}") from None
+        except Exception as exc:  # noqa: BLE001 - no traceback reaches the user
+            if debug_enabled():
+                raise
+            raise InputProblem(internal_error(exc)) from None
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="claimaudit")
-def main() -> None:
+@click.option("--debug", is_flag=True,
+              help="Show tracebacks: a file that fails with an internal error stops the run "
+                   "instead of becoming an error entry (same as CLAIMAUDIT_DEBUG=1).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Audit health claims in articles against a graded reference claim set."""
+    if debug:
+        import os
+
+        previous = os.environ.get("CLAIMAUDIT_DEBUG")
+        os.environ["CLAIMAUDIT_DEBUG"] = "1"
+
+        def restore() -> None:
+            if previous is None:
+                os.environ.pop("CLAIMAUDIT_DEBUG", None)
+            else:
+                os.environ["CLAIMAUDIT_DEBUG"] = previous
+
+        ctx.call_on_close(restore)
 
 
 @main.command("audit")
@@ -102,14 +143,23 @@ def main() -> None:
 @config_option
 @gate_options
 @click.option("--min-score", type=float, default=None,
-              help="Matcher threshold, 0-100 [default: configured, else 55].")
+              help="Matcher threshold, 0-100 [default: configured, else 36, tuned on the seed gold labels].")
 @click.option("--ignore", "ignore", multiple=True,
               help="Reference ids or rule codes (or prefixes such as CA4) never reported as "
                    "problems; comma-separated or repeated. Replaces the configured list.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Worker processes; the output does not depend on it [default: one per "
+                   "CPU; 1: no worker processes].")
+@click.option("--cache", "cache_dir", default=None, metavar="DIR",
+              help="Cache of audited articles: an unchanged article (same bytes, reference "
+                   "set, settings and claimaudit version) is not audited again "
+                   "[default: OUT/.cache].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the article cache.")
 def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | None,
               formats: str, quiet: bool, config_file: str | None, fail_on: str | None,
               exit_zero: bool | None, min_score: float | None,
-              ignore: tuple[str, ...]) -> None:
+              ignore: tuple[str, ...], jobs: int, cache_dir: str | None,
+              no_cache: bool) -> None:
     """Audit articles (files or folders of .txt, .md, .html) and write reports.
 
     Logs and the summary table go to stderr, so a stream format can be
@@ -137,9 +187,17 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | Non
     })
     ref = _load_reference(cfg.reference)
     settings = cfg.settings()
-    report = audit(list(paths), ref, settings)
-    doc = report_dict(report)
-    written = write_reports(doc, out, wanted)
+    # issue 6: parallel, cached, and streamed to the files (memory does not grow
+    # with the corpus); `doc` is complete only when html or a stream format needs it.
+    from .batch import audit_to_files
+
+    files_out = out if out_given or any(f in FILE_FORMATS for f in wanted) else None
+    result = audit_to_files(
+        list(paths), ref, settings, files_out, wanted, jobs=jobs,
+        cache_dir=None if no_cache or (files_out is None and cache_dir is None)
+        else cache_dir or Path(out) / ".cache",
+        full_doc=any(f not in ("json", "csv", "markdown") for f in wanted))
+    doc, written = result.doc, list(result.written)
     if "html" in wanted:  # issue 4: one page per article + index.html
         from .html_report import write_html
 

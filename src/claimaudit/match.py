@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import Stemmer
@@ -47,7 +48,7 @@ _STOP = frozenset(ENGLISH_STOP_WORDS) | {
 class MatchSettings:
     """Matcher thresholds; tuned on labelled data, set in configuration."""
 
-    min_score: float = 40.0
+    min_score: float = 36.0
     top_k: int = 30
     candidates: int = 3
     multi_margin: float = 10.0  # also judge runners-up within this many points of the best
@@ -92,6 +93,7 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+@lru_cache(maxsize=16384)  # a claim is normalized for matching, then twice for its report entry
 def normalize(text: str) -> str:
     """Lowercase, apply synonyms, drop stop words and punctuation, stem."""
     text = text.lower().replace("’", "'").replace("‘", "'")
@@ -102,9 +104,35 @@ def normalize(text: str) -> str:
     return " ".join(w for w in words if w not in _STOP)
 
 
-def _term_pattern(group: Sequence[str]) -> re.Pattern[str]:
+def _term_pattern(group: Sequence[str]) -> _TermGroup:
+    return _compiled_terms(tuple(group))
+
+
+@lru_cache(maxsize=None)  # large reference sets repeat groups; `re`'s own cache holds 512
+def _compiled_terms(group: tuple[str, ...]) -> _TermGroup:
     alts = "|".join(re.escape(t) for t in sorted(group, key=len, reverse=True))
-    return re.compile(r"(?<![a-z0-9])(?:" + alts + r")")
+    return _TermGroup(group, re.compile(r"(?<![a-z0-9])(?:" + alts + r")"))
+
+
+class _TermGroup:
+    """One key-term group: `search` finds a term at the start of a word, like its regex.
+
+    The regex can only match where one of the terms occurs, and most groups
+    occur nowhere in a given sentence, so plain substring tests run first (they
+    halve the cost of key-term gating; same result).
+    """
+
+    __slots__ = ("terms", "pattern")
+
+    def __init__(self, terms: tuple[str, ...], pattern: re.Pattern[str]) -> None:
+        self.terms = terms
+        self.pattern = pattern
+
+    def search(self, text: str) -> re.Match[str] | None:
+        for t in self.terms:
+            if t in text:
+                return self.pattern.search(text)
+        return None
 
 
 class Matcher:
@@ -151,12 +179,7 @@ class Matcher:
                 owner.append(i)
                 units.append(u)
         norms = [normalize(u) for u in units]
-        sims = (self.vectorizer.transform(norms) @ self.doc_matrix).toarray()
-        k = min(self.settings.top_k, sims.shape[1])
-        if k < sims.shape[1]:
-            top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        else:
-            top = np.tile(np.arange(sims.shape[1]), (len(units), 1))
+        sims, top = top_k(self.vectorizer.transform(norms) @ self.doc_matrix, self.settings.top_k)
         grouped: list[list[int]] = [[] for _ in texts]
         for row, i in enumerate(owner):
             grouped[i].append(row)
@@ -168,6 +191,7 @@ class Matcher:
         lowered = _lower_for_terms(text)
         best_by_claim: dict[int, tuple[float, str, str]] = {}
         gated: dict[int, tuple[float, str, str]] = {}
+        keys_ok: dict[int, bool] = {}  # claim index -> hits every key-term group (memo)
         for unit, norm, sims, top in units:
             clause = "" if unit == text else unit
             for d in top:
@@ -181,7 +205,10 @@ class Matcher:
                     + s.weight_sort * fuzz.token_sort_ratio(norm, dn, processor=None)
                 )
                 ci = self.doc_claim[d]
-                target = best_by_claim if self._keys_ok(ci, lowered) else gated
+                ok = keys_ok.get(ci)
+                if ok is None:
+                    ok = keys_ok[ci] = self._keys_ok(ci, lowered)
+                target = best_by_claim if ok else gated
                 if score > target.get(ci, (-1.0, "", ""))[0]:
                     target[ci] = (score, self.doc_text[d], clause)
         pool = best_by_claim or {}
@@ -199,6 +226,48 @@ class Matcher:
             return Match(candidates=near, best=None)
         best = cands[0] if cands[0].score >= s.min_score else None
         return Match(candidates=cands, best=best)
+
+
+# Up to this many reference texts, retrieval takes the top k of each dense row of
+# similarities (the original method; its tie order is what the tuned results
+# were measured with). Beyond it, materializing units x texts floats dominates
+# the audit, so the top k is taken from the sparse row instead (ties: lower text
+# index first), which keeps the cost proportional to the non-zero similarities.
+DENSE_TOP_K_MAX_TEXTS = 4096
+
+
+def top_k(sims: Any, k: int) -> tuple[Any, Any]:
+    """Return (similarities, top doc indices) per row of a sparse units x texts matrix.
+
+    Row r's candidates are the texts `top[r]`, each with similarity `sims[r][d]`;
+    a row may list texts of similarity 0, which callers skip.
+    """
+    n_rows, n_docs = sims.shape
+    if n_docs <= DENSE_TOP_K_MAX_TEXTS:
+        dense = sims.toarray()
+        k = min(k, n_docs)
+        if k < n_docs:
+            return dense, np.argpartition(-dense, k - 1, axis=1)[:, :k]
+        return dense, np.tile(np.arange(n_docs), (n_rows, 1))
+    csr = sims.tocsr()
+    indptr, indices, data = csr.indptr, csr.indices, csr.data
+    row_sims: list[dict[int, float]] = []
+    row_top: list[list[int]] = []
+    for r in range(n_rows):
+        a, b = indptr[r], indptr[r + 1]
+        vals, cols = data[a:b], indices[a:b]
+        if b - a > k:
+            kth = np.partition(vals, b - a - k)[b - a - k]
+            above = np.flatnonzero(vals > kth)
+            tied = np.flatnonzero(vals == kth)
+            tied = tied[np.argsort(cols[tied], kind="stable")[: k - above.size]]
+            keep = np.concatenate((above, tied))
+            vals, cols = vals[keep], cols[keep]
+        order = np.lexsort((cols, -vals))
+        top = cols[order].tolist()
+        row_top.append(top)
+        row_sims.append(dict(zip(top, vals[order].tolist())))
+    return row_sims, row_top
 
 
 _CLAUSE_BREAK = re.compile(

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .claims import read_claims
-from .ingest import SUFFIXES, IngestError, read_article
+from .ingest import SUFFIXES, IngestError, os_error_reason, read_article
 from .match import MATCHER_NAME, Matcher, MatchSettings
 from .records import (
     Article,
@@ -58,65 +59,100 @@ class Settings:
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[InputError]]:
-    """Expand files and folders into (path, display path) pairs, sorted; report bad paths."""
+    """Expand files and folders into (path, display path) pairs, sorted; report bad paths.
+
+    Folders are walked for article files (hidden entries skipped); a path that
+    cannot be used (missing, dangling or looping link, no permission, a
+    directory loop) becomes an InputError with a one-line reason instead.
+    """
     found: dict[str, Path] = {}
     errors: list[InputError] = []
     for p in paths:
         p = Path(p)
-        if p.is_dir():
+        try:
+            is_dir = stat.S_ISDIR(os.stat(p).st_mode)
+        except OSError as exc:
+            errors.append(InputError(_display(p), os_error_reason(p, exc)))
+            continue
+        if is_dir:
             for f in _walk(p, errors):
                 found.setdefault(_display(f), f)
-        elif p.is_symlink() and not p.exists():
-            errors.append(InputError(_display(p), "dangling symbolic link"))
-        elif p.exists():
-            found.setdefault(_display(p), p)
         else:
-            errors.append(InputError(_display(p), "no such file or directory"))
-    return sorted(((f, d) for d, f in found.items()), key=lambda t: t[1]), errors
+            found.setdefault(_display(p), p)
+    unique = sorted(set(errors), key=lambda e: (e.path, e.error))
+    return sorted(((f, d) for d, f in found.items()), key=lambda t: t[1]), unique
 
 
 def _walk(root: Path, errors: list[InputError]) -> Iterator[Path]:
+    """Yield the article files under `root`; report loops and unreadable entries.
+
+    A folder reached again through a symbolic link to one of its ancestors is a
+    directory loop (an error); one reached again by another route (two links to
+    the same folder) is walked once.
+    """
     seen_dirs: set[tuple[int, int]] = set()
-    stack = [root]
+    stack: list[tuple[Path, tuple[tuple[int, int], ...]]] = [(root, ())]
     while stack:
-        d = stack.pop()
+        d, ancestors = stack.pop()
         try:
             st = d.stat()
         except OSError as exc:
-            errors.append(InputError(_display(d), f"cannot read folder: {exc.strerror}"))
+            errors.append(InputError(_display(d), f"cannot read folder: {os_error_reason(d, exc)}"))
             continue
         key = (st.st_dev, st.st_ino)
-        if key in seen_dirs:
+        if key in ancestors:
             errors.append(InputError(_display(d), "directory loop (symbolic link to a parent)"))
+            continue
+        if key in seen_dirs:
             continue
         seen_dirs.add(key)
         try:
-            entries = sorted(os.scandir(d), key=lambda e: e.name)
+            with os.scandir(d) as it:
+                entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            errors.append(InputError(_display(d), f"cannot read folder: {exc.strerror}"))
+            errors.append(InputError(_display(d), f"cannot read folder: {os_error_reason(d, exc)}"))
             continue
         for e in entries:
             path = Path(e.path)
             if e.name.startswith("."):
                 continue
-            if e.is_symlink() and not path.exists():
-                if e.name.lower().endswith(SUFFIXES):
-                    errors.append(InputError(_display(path), "dangling symbolic link"))
+            article = e.name.lower().endswith(SUFFIXES)
+            try:
+                is_dir = e.is_dir()
+                if article and not is_dir and e.is_symlink():
+                    os.stat(path)  # a dangling or looping link is reported, not yielded
+            except OSError as exc:
+                if article:
+                    errors.append(InputError(_display(path), os_error_reason(path, exc)))
                 continue
-            if e.is_dir():
-                stack.append(path)
-            elif e.name.lower().endswith(SUFFIXES):
+            if is_dir:
+                stack.append((path, ancestors + (key,)))
+            elif article:
                 yield path
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _display(p: Path) -> str:
+    """Return the path as shown in reports: relative to the working folder when inside it.
+
+    Bytes that are not UTF-8 and control characters (a newline in a file name)
+    are written as backslash escapes, so every report and message stays valid
+    UTF-8 and one line.
+    """
     try:
         rel = os.path.relpath(p)
     except ValueError:
         rel = str(p)
     if rel.startswith(".."):
         rel = str(p)
-    return Path(rel).as_posix()
+    shown = Path(rel).as_posix()
+    try:
+        shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", shown)
 
 
 def topic_terms(reference: ReferenceSet) -> list[str]:
@@ -130,12 +166,23 @@ def topic_terms(reference: ReferenceSet) -> list[str]:
     return [t for t, _ in counts.most_common()]
 
 
+_WORDS = re.compile(r"\w+")
+
+
 def article_topic(article: Article, subjects: Sequence[str]) -> str:
     """Return the subject word the article mentions most, among the reference's subjects."""
     lowered = article.text.lower()
+    words: Counter[str] | None = None
     best, best_n = "", 0
     for s in subjects:
-        n = len(re.findall(r"\b" + re.escape(s) + r"\b", lowered))
+        if _WORDS.fullmatch(s):
+            # `\bs\b` matches exactly the runs of word characters equal to s: count
+            # the text's words once instead of scanning it once per subject.
+            if words is None:
+                words = Counter(_WORDS.findall(lowered))
+            n = words[s]
+        else:
+            n = len(re.findall(r"\b" + re.escape(s) + r"\b", lowered))
         if n > best_n:
             best, best_n = s, n
     return best
@@ -275,15 +322,45 @@ def audit(
     files, errors = discover(paths)
     articles = []
     for path, shown in files:
-        try:
-            article = read_article(path, shown)
-        except IngestError as exc:
-            errors.append(InputError(exc.path, exc.reason))
-            continue
-        articles.append(auditor.audit_article(article))
+        result = audit_file(auditor, path, shown)
+        if isinstance(result, InputError):
+            errors.append(result)
+        else:
+            articles.append(result)
     return AuditReport(
         reference=reference,
         articles=tuple(articles),
-        errors=tuple(sorted(errors, key=lambda e: e.path)),
+        errors=tuple(sorted(errors, key=lambda e: (e.path, e.error))),
         settings=auditor.settings.describe(),
     )
+
+
+def audit_file(auditor: Auditor, path: str | Path, shown: str) -> ArticleReport | InputError:
+    """Read and audit one file; return its report, or an InputError saying why not.
+
+    Never raises for a bad file: an unreadable or binary file is an InputError
+    with the ingest reason, and any unexpected exception becomes "internal
+    error: ..." so one file cannot stop a batch. With CLAIMAUDIT_DEBUG=1 (the
+    CLI's --debug) unexpected exceptions propagate with their traceback.
+    """
+    try:
+        return auditor.audit_article(read_article(path, shown))
+    except IngestError as exc:
+        return InputError(exc.path, exc.reason)
+    except Exception as exc:  # noqa: BLE001 - the batch must go on; --debug re-raises
+        if debug_enabled():
+            raise
+        return InputError(shown, internal_error(exc))
+
+
+def debug_enabled() -> bool:
+    """True when CLAIMAUDIT_DEBUG is set (to anything but "", "0" or "false")."""
+    return os.environ.get("CLAIMAUDIT_DEBUG", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def internal_error(exc: BaseException) -> str:
+    """Describe an unexpected exception in one line, without a traceback."""
+    detail = " ".join(str(exc).split())[:200]
+    name = type(exc).__name__
+    return (f"internal error: {name}{': ' + detail if detail else ''} "
+            "(a bug in claimaudit; rerun with --debug for the traceback)")

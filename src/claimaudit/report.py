@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ import pandas as pd
 
 from . import __version__
 from .match import normalize
-from .records import SCHEMA, VERDICTS, AuditReport, Finding
+from .records import (SCHEMA, VERDICTS, ArticleReport, AuditReport, Finding, InputError,
+                      ReferenceSet)
 
 CSV_COLUMNS = [
     "path", "line", "column", "end_line", "end_column", "start", "end", "block", "verdict",
@@ -71,49 +73,64 @@ def finding_dict(path: str, f: Finding, occurrence: int = 0) -> dict[str, Any]:
 
 def report_dict(report: AuditReport) -> dict[str, Any]:
     """Return the whole report as the `claimaudit/report@1` document."""
-    articles = []
+    articles = [article_dict(a) for a in sorted(report.articles, key=lambda a: a.path)]
+    return report_document(report.reference, report.settings, articles, report.errors,
+                           summary_dict([a["counts"] for a in articles], len(report.errors)))
+
+
+def article_dict(a: ArticleReport) -> dict[str, Any]:
+    """Return one article's entry of the report contract (claims in offset order)."""
+    seen: dict[tuple[str, str | None], int] = {}
+    claims = []
+    for f in sorted(a.findings, key=lambda f: (f.claim.sentence.start, f.claim.sentence.end)):
+        key = (normalize(f.claim.sentence.text), f.reference_id)
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        claims.append(finding_dict(a.path, f, occurrence))
+    return {
+        "path": a.path,
+        "sha256": a.sha256,
+        "title": a.title,
+        "encoding": a.encoding,
+        "kind": a.kind,
+        "offsets": "extracted-text" if a.kind == "html" else "source",
+        "sentence_count": a.sentence_count,
+        "claims": claims,
+        "non_claims": [
+            {"start": s.start, "end": s.end, "line": s.line, "column": s.column,
+             "block": s.block, "reason": s.reason}
+            for s in a.skipped
+        ],
+        "unused_suppressions": [{"offset": o, "directive": d}
+                                for o, d in a.unused_suppressions],
+        "counts": a.counts(),
+    }
+
+
+def summary_dict(counts: Sequence[Mapping[str, int]], errors: int) -> dict[str, int]:
+    """Return the report's summary from each article's verdict counts."""
     totals = {v: 0 for v in VERDICTS}
     n_claims = 0
-    for a in sorted(report.articles, key=lambda a: a.path):
-        seen: dict[tuple[str, str | None], int] = {}
-        claims = []
-        for f in sorted(a.findings, key=lambda f: (f.claim.sentence.start, f.claim.sentence.end)):
-            key = (normalize(f.claim.sentence.text), f.reference_id)
-            occurrence = seen.get(key, 0)
-            seen[key] = occurrence + 1
-            claims.append(finding_dict(a.path, f, occurrence))
-        counts = a.counts()
+    for c in counts:
         for v in VERDICTS:
-            totals[v] += counts[v]
-        n_claims += sum(counts.values())
-        articles.append({
-            "path": a.path,
-            "sha256": a.sha256,
-            "title": a.title,
-            "encoding": a.encoding,
-            "kind": a.kind,
-            "offsets": "extracted-text" if a.kind == "html" else "source",
-            "sentence_count": a.sentence_count,
-            "claims": claims,
-            "non_claims": [
-                {"start": s.start, "end": s.end, "line": s.line, "column": s.column,
-                 "block": s.block, "reason": s.reason}
-                for s in a.skipped
-            ],
-            "unused_suppressions": [{"offset": o, "directive": d}
-                                    for o, d in a.unused_suppressions],
-            "counts": counts,
-        })
-    ref = report.reference
+            totals[v] += c[v]
+        n_claims += sum(c.values())
+    return {"articles": len(counts), "claims": n_claims, **totals, "errors": errors}
+
+
+def report_document(reference: ReferenceSet, settings: Iterable[tuple[str, str]],
+                    articles: list[dict[str, Any]], errors: Iterable[InputError],
+                    summary: dict[str, int]) -> dict[str, Any]:
+    """Return the report document from its parts, keys in contract order."""
     return {
         "schema": SCHEMA,
         "tool_version": __version__,
-        "settings": dict(report.settings),
-        "reference": {"paths": list(ref.paths), "claims": len(ref.claims), "sha256": ref.sha256},
+        "settings": dict(settings),
+        "reference": {"paths": list(reference.paths), "claims": len(reference.claims),
+                      "sha256": reference.sha256},
         "articles": articles,
-        "errors": [{"path": e.path, "error": e.error} for e in report.errors],
-        "summary": {"articles": len(articles), "claims": n_claims, **totals,
-                    "errors": len(report.errors)},
+        "errors": [{"path": e.path, "error": e.error} for e in errors],
+        "summary": summary,
     }
 
 
@@ -152,41 +169,61 @@ def claims_frame(doc: dict[str, Any]) -> pd.DataFrame:
 
 def summary_markdown(doc: dict[str, Any]) -> str:
     """Return the Markdown summary: counts per article, then the flagged sentences."""
-    s = doc["summary"]
-    lines = [
+    lines = markdown_head(doc["summary"], doc["reference"]["claims"])
+    lines += [markdown_row(a) for a in doc["articles"]]
+    flagged = [line for a in doc["articles"] for line in markdown_flagged(a)]
+    lines += markdown_middle(bool(flagged)) + flagged + markdown_errors(doc["errors"])
+    return "\n".join(lines) + "\n"
+
+
+def markdown_head(s: Mapping[str, int], reference_claims: int) -> list[str]:
+    """Return the summary's title, totals and table header lines."""
+    return [
         "# claimaudit summary",
         "",
         f"{s['articles']} articles, {s['claims']} claims: {s['supported']} supported, "
         f"{s['overstated']} overstated, {s['contradicted']} contradicted, "
-        f"{s['unverified']} unverified. Reference set: {doc['reference']['claims']} claims.",
+        f"{s['unverified']} unverified. Reference set: {reference_claims} claims.",
         "",
         "| article | sentences | claims | supported | overstated | contradicted | unverified |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for a in doc["articles"]:
-        c = a["counts"]
-        lines.append(
-            f"| {_md(a['path'])} | {a['sentence_count']} | {sum(c.values())} | {c['supported']} | "
-            f"{c['overstated']} | {c['contradicted']} | {c['unverified']} |")
-    flagged = [(a, c) for a in doc["articles"] for c in a["claims"]
-               if c["verdict"] in ("overstated", "contradicted") and not c["suppressed"]]
-    lines += ["", "## Overstated and contradicted claims", ""]
-    if not flagged:
-        lines.append("None.")
-    current = None
-    for a, c in flagged:
-        if a["path"] != current:
-            current = a["path"]
-            lines += ["", f"### {_md(current)}", ""]
+
+
+def markdown_row(a: Mapping[str, Any]) -> str:
+    """Return one article's row of the summary table."""
+    c = a["counts"]
+    return (f"| {_md(a['path'])} | {a['sentence_count']} | {sum(c.values())} | "
+            f"{c['supported']} | {c['overstated']} | {c['contradicted']} | {c['unverified']} |")
+
+
+def markdown_middle(any_flagged: bool) -> list[str]:
+    """Return the heading of the flagged-claims section (and "None." when there are none)."""
+    return ["", "## Overstated and contradicted claims", ""] + ([] if any_flagged else ["None."])
+
+
+def markdown_flagged(a: Mapping[str, Any]) -> list[str]:
+    """Return one article's overstated and contradicted claims (none: no lines)."""
+    lines: list[str] = []
+    for c in a["claims"]:
+        if c["verdict"] not in ("overstated", "contradicted") or c["suppressed"]:
+            continue
+        if not lines:
+            lines += ["", f"### {_md(a['path'])}", ""]
         lines.append(f"- **{c['verdict']}** ({c['rule']}, {c['reference_id']}, evidence "
                      f"{c['evidence_grade']}) line {c['line']}: {_md(c['text'])}")
         lines.append(f"  - Why: {_md(c['reason'])}")
         if c["suggestion"]:
             lines.append(f"  - Suggested: {_md(c['suggestion'])}")
-    if doc["errors"]:
-        lines += ["", "## Files that could not be audited", ""]
-        lines += [f"- {_md(e['path'])}: {_md(e['error'])}" for e in doc["errors"]]
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def markdown_errors(errors: Sequence[Mapping[str, str]]) -> list[str]:
+    """Return the list of files that could not be audited (none: no lines)."""
+    if not errors:
+        return []
+    return (["", "## Files that could not be audited", ""]
+            + [f"- {_md(e['path'])}: {_md(e['error'])}" for e in errors])
 
 
 def _md(text: str) -> str:

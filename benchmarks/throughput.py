@@ -1,0 +1,352 @@
+"""Throughput, memory and cache benchmark of `claimaudit audit` on a real news corpus.
+
+    .venv/bin/python benchmarks/throughput.py [--corpus DIR] [--jobs N] [--sample N] [--repeat N]
+
+Default corpus: ../shared/benchmarks/corpora/fakehealth/ (2,164 health news
+stories, 1.47 million words; read in place, never copied). Every measurement
+runs in a fresh child process, so the figures of one do not leak into the next:
+
+1. floor: spaCy's blank English tokenizer + sentencizer over the same texts
+   (`nlp.pipe(texts, batch_size=64)`, one process: n_process=2 was slower on 2
+   cores, shared/notes/deps-and-perf.md), timed from reading the files to the
+   last Doc;
+2. audit: `claimaudit audit CORPUS --no-cache` in-process (after imports): load
+   the reference set, audit, write audit.json, claims.csv and summary.md; with
+   --jobs N (default one per CPU) and with --jobs 1;
+3. the same against a synthetic reference set 100x the bundled one (the bundled
+   entries copied 99 times with the subject renamed to invented words and the
+   variants shuffled, written to a temporary folder, never committed);
+4. cache: a cold audit that fills the cache, then the same audit again;
+5. memory: peak proportional set size (PSS, so forked workers' shared pages are
+   counted once) of the whole process tree, for the corpus and for the corpus
+   doubled (every file twice, through symbolic links in a temporary folder);
+   with --compare-in-memory also for the previous in-memory writer
+   (`audit()` + `report_dict` + `write_reports`).
+
+Figures are wall-clock seconds (the fastest of --repeat runs, default 1),
+ratios against the same invocation's floor or baseline; "cpu" is user+system
+time of the child and its workers. Other processes on the machine change
+wall-clock figures; the load average is printed at the start and the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "benchmarks" / "corpora" / "fakehealth"
+PYTHON = sys.executable
+
+# --- child processes -------------------------------------------------------------
+
+FLOOR = r"""
+import json, sys, time
+from pathlib import Path
+import spacy
+nlp = spacy.blank("en"); nlp.add_pipe("sentencizer")
+files = sorted(p for p in Path(sys.argv[1]).rglob("*") if p.suffix in (".txt", ".md", ".html"))
+t = time.perf_counter()
+texts = [p.read_text(encoding="utf-8", errors="replace") for p in files]
+sentences = sum(sum(1 for _ in d.sents) for d in nlp.pipe(texts, batch_size=64))
+seconds = time.perf_counter() - t
+print(json.dumps({"seconds": seconds, "files": len(texts), "sentences": sentences,
+                  "words": sum(len(t.split()) for t in texts)}))
+"""
+
+AUDIT = r"""
+import json, sys, time
+from claimaudit.cli import main
+args = json.loads(sys.argv[1])
+t = time.perf_counter()
+try:
+    main(args, standalone_mode=False)
+except SystemExit:
+    pass
+print(json.dumps({"seconds": time.perf_counter() - t}))
+"""
+
+SETUP = r"""
+import json, sys, time
+from claimaudit.pipeline import Auditor
+from claimaudit.reference import load_reference
+t = time.perf_counter()
+ref = load_reference([sys.argv[1]])
+t1 = time.perf_counter()
+Auditor(ref)
+t2 = time.perf_counter()
+print(json.dumps({"seconds": t2 - t, "load": t1 - t, "build": t2 - t1, "claims": len(ref.claims)}))
+"""
+
+IN_MEMORY = r"""
+import json, sys, time
+import claimaudit
+from claimaudit.reference import load_reference
+from claimaudit.report import report_dict, write_reports
+corpus, reference, out = sys.argv[1:4]
+t = time.perf_counter()
+doc = report_dict(claimaudit.audit([corpus], load_reference([reference])))
+write_reports(doc, out)
+print(json.dumps({"seconds": time.perf_counter() - t}))
+"""
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [pid], [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/task/{p}/children", encoding="ascii") as fh:
+                kids = [int(k) for k in fh.read().split()]
+        except OSError:
+            kids = []
+        pids += kids
+        todo += kids
+    return pids
+
+
+REPEAT = 1
+
+
+def run_child(code: str, *args: str) -> dict:
+    """Run `code` REPEAT times; return the fastest run's figures (peak memory: the largest)."""
+    runs = [_run_child_once(code, *args) for _ in range(REPEAT)]
+    best = min(runs, key=lambda r: r["seconds"])
+    return {**best, "peak_mb": max(r["peak_mb"] for r in runs)}
+
+
+def _run_child_once(code: str, *args: str) -> dict:
+    """Run `code` in a fresh interpreter; return its JSON line plus peak PSS (MB) and cpu (s)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.Popen([PYTHON, "-c", code, *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(proc.pid)))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    done.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"child failed ({proc.returncode}):\n{err[-3000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_mb"] = peak[0] / 1024
+    result["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return result
+
+
+def audit(corpus: Path, reference: Path, out: Path, *extra: str) -> dict:
+    args = ["audit", str(corpus), "--reference", str(reference), "--out", str(out), "-q", *extra]
+    return run_child(AUDIT, json.dumps(args))
+
+
+# --- the synthetic reference set -------------------------------------------------
+
+_SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "du", "fe", "ga", "ho",
+              "ji", "pu", "qui", "ra", "so", "tu", "wy"]
+_SUBJECT = re.compile(r"magnesium|\bmg\b", re.IGNORECASE)
+
+
+def make_reference(src: Path, dest: Path, factor: int = 100) -> int:
+    """Write the bundled reference set plus factor-1 renamed copies into `dest`; return the count.
+
+    Copy c renames the subject (magnesium, Mg) to an invented word in text,
+    variants, key terms, overreach terms and supported wording, shuffles the
+    variants and takes new ids (S<letters>-<number>). Every copy keeps its
+    studies, so it validates, but it is clearly synthetic: never commit it.
+    """
+    import yaml
+
+    dest.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for f in sorted(src.glob("*.yaml")):
+        text = f.read_text(encoding="utf-8")
+        (dest / f.name).write_text(text, encoding="utf-8")
+        entries = (yaml.safe_load(text) or {}).get("claims") or []
+        count += len(entries)
+        for c in range(1, factor):
+            rng = random.Random(f"{f.name}/{c}")
+            word = "".join(random.Random(c).choice(_SYLLABLES) for _ in range(3)) + "ium"
+            word += "".join(chr(97 + int(d)) for d in str(c))
+
+            def sub(t: object, word: str = word) -> object:
+                return _SUBJECT.sub(word, t) if isinstance(t, str) else t
+
+            copies = []
+            for e in entries:
+                e = json.loads(json.dumps(e))
+                prefix = "S" + chr(65 + c // 26) + chr(65 + c % 26)
+                e["id"] = prefix + "-" + e["id"].split("-", 1)[1]
+                for key in ("text", "supported_wording"):
+                    if key in e:
+                        e[key] = sub(e[key])
+                if e.get("variants"):
+                    e["variants"] = [sub(v) for v in e["variants"]]
+                    rng.shuffle(e["variants"])
+                if e.get("key_terms"):
+                    e["key_terms"] = [[sub(t) for t in g] for g in e["key_terms"]]
+                if e.get("overreach"):
+                    e["overreach"] = [sub(t) for t in e["overreach"]]
+                copies.append(e)
+            count += len(copies)
+            (dest / f"synthetic-{c:03d}-{f.name}").write_text(
+                "# SYNTHETIC benchmark data written by benchmarks/throughput.py: not evidence.\n"
+                + yaml.safe_dump({"claims": copies}, sort_keys=False, allow_unicode=True),
+                encoding="utf-8")
+    return count
+
+
+# --- report ----------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--reference", type=Path, default=ROOT / "reference")
+    parser.add_argument("--jobs", type=int, default=0, help="workers (default: one per CPU)")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="use only the first N files (links in a temporary folder)")
+    parser.add_argument("--compare-in-memory", action="store_true",
+                        help="also measure the previous in-memory writer's peak memory")
+    parser.add_argument("--skip-100x", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each measurement N times and keep the fastest (default 1)")
+    a = parser.parse_args()
+    global REPEAT
+    REPEAT = max(1, a.repeat)
+    if not a.corpus.is_dir():
+        raise SystemExit(f"no corpus at {a.corpus}; pass --corpus DIR")
+    sys.path.insert(0, str(ROOT / "src"))
+    from claimaudit.batch import default_jobs
+
+    jobs = a.jobs or default_jobs()
+    print(f"claimaudit throughput benchmark: {os.cpu_count()} CPUs, jobs={jobs}, "
+          f"load average {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory(prefix="claimaudit-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        files = sorted(p for p in a.corpus.rglob("*") if p.suffix in (".txt", ".md", ".html"))
+        corpus = a.corpus
+        if a.sample:
+            files = files[: a.sample]
+            corpus = tmp / "sample"
+            corpus.mkdir()
+            for p in files:
+                (corpus / p.name).symlink_to(p.resolve())
+        doubled = tmp / "doubled"
+        for half in ("a", "b"):
+            (doubled / half).mkdir(parents=True)
+            for p in files:
+                (doubled / half / p.name).symlink_to(p.resolve())
+
+        rows: list[tuple[str, str]] = []
+
+        def show(label: str, text: str) -> None:
+            rows.append((label, text))
+            print(f"  {label:<44} {text}", flush=True)
+
+        floor = run_child(FLOOR, str(corpus))
+        words, n = floor["words"], floor["files"]
+        print(f"corpus: {corpus} ({n} files, {words:,} words)")
+        f_s = floor["seconds"]
+        show("floor: spaCy blank tokenizer + sentencizer",
+             f"{f_s:6.2f} s  {n / f_s:7.0f} articles/s  {words / f_s:9.0f} words/s  "
+             f"peak {floor['peak_mb']:5.0f} MB")
+
+        base = audit(corpus, a.reference, tmp / "out-base", "--no-cache", "--jobs", str(jobs))
+        b_s = base["seconds"]
+        show(f"audit, bundled reference, --jobs {jobs}",
+             f"{b_s:6.2f} s  {n / b_s:7.0f} articles/s  {words / b_s:9.0f} words/s  "
+             f"peak {base['peak_mb']:5.0f} MB  cpu {base['cpu']:5.1f} s  "
+             f"= {b_s / f_s:.2f}x the floor")
+        if jobs != 1:
+            one = audit(corpus, a.reference, tmp / "out-one", "--no-cache", "--jobs", "1")
+            show("audit, bundled reference, --jobs 1",
+                 f"{one['seconds']:6.2f} s  {n / one['seconds']:7.0f} articles/s  "
+                 f"peak {one['peak_mb']:5.0f} MB  cpu {one['cpu']:5.1f} s  "
+                 f"= {one['seconds'] / f_s:.2f}x the floor, {one['seconds'] / b_s:.2f}x "
+                 f"--jobs {jobs}")
+            same = (tmp / "out-one" / "audit.json").read_bytes() == \
+                (tmp / "out-base" / "audit.json").read_bytes()
+            show(f"audit.json --jobs 1 == --jobs {jobs}", "byte-identical" if same else "DIFFERENT")
+
+        if not a.skip_100x:
+            big = tmp / "reference-100x"
+            t = time.perf_counter()
+            count = make_reference(a.reference, big)
+            print(f"  (generated {count:,} synthetic reference claims in "
+                  f"{time.perf_counter() - t:.1f} s)")
+            x = audit(corpus, big, tmp / "out-100x", "--no-cache", "--jobs", str(jobs))
+            show("audit, 100x reference set",
+                 f"{x['seconds']:6.2f} s  {n / x['seconds']:7.0f} articles/s  "
+                 f"peak {x['peak_mb']:5.0f} MB  cpu {x['cpu']:5.1f} s  "
+                 f"= {x['seconds'] / b_s:.2f}x the bundled set")
+            s1, s100 = run_child(SETUP, str(a.reference)), run_child(SETUP, str(big))
+            show("  one-off setup: load reference + build matcher",
+                 f"bundled {s1['load']:.2f} + {s1['build']:.2f} s, 100x {s100['load']:.2f} + "
+                 f"{s100['build']:.2f} s")
+            per_base, per_x = b_s - s1["seconds"], x["seconds"] - s100["seconds"]
+            show("  audit without the one-off setup",
+                 f"{per_x:6.2f} s vs {per_base:6.2f} s = {per_x / per_base:.2f}x the bundled set")
+
+        colds = []
+        for i in range(REPEAT):  # each cold run fills a cache of its own
+            args = ["audit", str(corpus), "--reference", str(a.reference), "--out",
+                    str(tmp / "out-cold"), "-q", "--cache", str(tmp / f"cache{i}"),
+                    "--jobs", str(jobs)]
+            colds.append(_run_child_once(AUDIT, json.dumps(args)))
+        cold = min(colds, key=lambda r: r["seconds"])
+        warm = audit(corpus, a.reference, tmp / "out-warm", "--cache", str(tmp / "cache0"),
+                     "--jobs", str(jobs))
+        show("audit, cache cold (filling it)",
+             f"{cold['seconds']:6.2f} s  = {cold['seconds'] / b_s:.2f}x no cache")
+        same = all((tmp / "out-warm" / f).read_bytes() == (tmp / "out-cold" / f).read_bytes()
+                   for f in ("audit.json", "claims.csv", "summary.md"))
+        show("audit again, unchanged corpus (cache)",
+             f"{warm['seconds']:6.2f} s  peak {warm['peak_mb']:5.0f} MB  "
+             f"= {b_s / warm['seconds']:.1f}x faster than no cache "
+             f"({cold['seconds'] / warm['seconds']:.1f}x the cold run); files "
+             + ("byte-identical to the cold run's" if same else "DIFFERENT"))
+
+        dbl = audit(doubled, a.reference, tmp / "out-doubled", "--no-cache", "--jobs", str(jobs))
+        show("audit, corpus doubled (every file twice)",
+             f"{dbl['seconds']:6.2f} s  peak {dbl['peak_mb']:5.0f} MB  "
+             f"= {dbl['peak_mb'] / base['peak_mb']:.2f}x the single corpus' peak")
+        if a.compare_in_memory:
+            m1 = run_child(IN_MEMORY, str(corpus), str(a.reference), str(tmp / "mem1"))
+            m2 = run_child(IN_MEMORY, str(doubled), str(a.reference), str(tmp / "mem2"))
+            show("previous in-memory writer, single / doubled",
+                 f"{m1['seconds']:6.2f} / {m2['seconds']:6.2f} s  peak {m1['peak_mb']:5.0f} / "
+                 f"{m2['peak_mb']:5.0f} MB = {m2['peak_mb'] / m1['peak_mb']:.2f}x")
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,248 @@
+"""Batch audits: many files, in parallel, cached, written as they finish.
+
+`audit_to_files` is what `claimaudit audit` runs. It gives the same files as
+`report.write_reports(report_dict(audit(...)))`, byte for byte, but
+
+- streams: each article is rendered (its audit.json entry, CSV rows, Markdown
+  lines) by the process that audited it and appended to the output files
+  (`streaming.StreamingReportWriter`), so memory does not grow with the corpus;
+- runs in parallel: a `multiprocessing` pool over file paths (`jobs` workers,
+  default one per CPU). Each worker gets the parent's `Auditor` once (inherited
+  on fork) and sends back only the rendered article. spaCy's own
+  `n_process` was slower on 2 cores (pickling Docs back, see
+  shared/notes/deps-and-perf.md); here nothing but a few strings crosses the
+  process boundary. Results are taken in path order, so the output does not
+  depend on `jobs`;
+- caches: an article whose bytes, display path, reference set, settings and
+  code are unchanged is read from `cache.ArticleCache` instead of audited.
+
+Unreadable files become report errors, as in `pipeline.audit` (both call
+`pipeline.audit_file`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cache import ArticleCache, context_key
+from .ingest import IngestError, read_bytes
+from .pipeline import Auditor, Settings, audit_file, discover
+from .records import InputError, ReferenceSet
+from .streaming import (STREAM_FORMATS, ArticleOutput, StreamingReportWriter, load_json,
+                        render_article)
+
+# Fewer files than this to audit: no pool (forking costs more than it saves).
+MIN_PARALLEL_FILES = 4
+
+
+def default_jobs() -> int:
+    """Return the number of CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class BatchResult:
+    """What `audit_to_files` did.
+
+    `doc` is the report document: complete (equal to `report_dict`) when
+    `full_doc` was asked for; otherwise the report's keys with, per article,
+    only path, sentence_count, counts and one claim per unsuppressed verdict
+    (enough for the CLI's summary table and --fail-on).
+    """
+
+    doc: dict[str, Any]
+    written: list[Path]
+    files: int = 0
+    cached: int = 0
+    audited: int = 0
+    jobs: int = 1
+    workers: int = 0  # worker processes started (0: everything ran in this process)
+    errors: list[InputError] = field(default_factory=list)
+
+
+def audit_to_files(
+    paths: Sequence[str | Path],
+    reference: ReferenceSet,
+    settings: Settings | None = None,
+    out: str | Path | None = "reports",
+    formats: Sequence[str] = STREAM_FORMATS,
+    *,
+    jobs: int | None = None,
+    cache_dir: str | Path | None = None,
+    progress: bool | None = None,
+    full_doc: bool = False,
+) -> BatchResult:
+    """Audit files and folders and write json/csv/markdown reports into `out`.
+
+    out: None writes no file (use with `full_doc` to get the document only).
+
+    jobs: worker processes (None or 0: one per CPU; 1: this process only).
+    cache_dir: the article cache's folder, or None for no cache.
+    progress: show a progress bar on stderr (None: only when stderr is a terminal).
+    full_doc: also return the complete report document (for other formats).
+    """
+    settings = settings or Settings()
+    jobs = jobs or default_jobs()
+    files, errors = discover(paths)
+    cache = ArticleCache(cache_dir, context_key(reference, settings)) if cache_dir else None
+    plan: list[tuple[Path, str, str | None]] = []  # (path, shown, sha256 of a cached entry)
+    for path, shown in files:
+        sha = None
+        if cache is not None:
+            try:
+                sha = hashlib.sha256(read_bytes(path, shown)).hexdigest()
+            except IngestError:
+                sha = None
+            if sha is not None and not cache.has(shown, sha):
+                sha = None
+        plan.append((path, shown, sha))
+    if cache is not None:
+        cache.prepare()
+    misses = [(str(path), shown) for path, shown, sha in plan if sha is None]
+    scratch = tempfile.TemporaryDirectory(prefix="claimaudit-") if out is None else None
+    writer = StreamingReportWriter(scratch.name if scratch else out,
+                                   () if scratch else formats, reference, settings.describe(),
+                                   keep_json=full_doc)
+    runner = _Runner(reference, settings, cache, jobs)
+    result = BatchResult(doc={}, written=[], files=len(plan), jobs=jobs)
+    try:
+        results = runner.start(misses)
+        bar = _progress_bar(len(plan), progress)
+        try:
+            for path, shown, sha in plan:
+                output: ArticleOutput | InputError | None = None
+                if sha is not None:
+                    output = cache.get(shown, sha) if cache is not None else None
+                    if output is None:  # damaged since we looked: audit it here
+                        output = runner.audit_here(str(path), shown)
+                        result.audited += 1
+                    else:
+                        result.cached += 1
+                else:
+                    output = next(results)
+                    result.audited += 1
+                if isinstance(output, InputError):
+                    errors.append(output)
+                else:
+                    writer.add(output)
+                bar.update(1)
+        finally:
+            bar.close()
+        result.workers = runner.workers
+        runner.close()
+        doc = writer.finish(errors)
+        if full_doc:
+            doc = load_json(writer.json_path)
+            writer.discard_json()
+    except BaseException:
+        runner.terminate()
+        writer.abort()
+        raise
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+    result.doc = doc
+    result.written = writer.written
+    result.errors = sorted(errors, key=lambda e: (e.path, e.error))
+    return result
+
+
+def _progress_bar(total: int, progress: bool | None) -> Any:
+    """Return a tqdm bar on stderr, disabled unless stderr is a terminal (or forced)."""
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if progress is None else progress
+    return tqdm(total=total, file=sys.stderr, disable=not show, unit="file", desc="auditing",
+                leave=False, dynamic_ncols=True, mininterval=0.2)
+
+
+class _Runner:
+    """Audit the files that are not cached: in a pool of workers, or in this process."""
+
+    def __init__(self, reference: ReferenceSet, settings: Settings, cache: ArticleCache | None,
+                 jobs: int) -> None:
+        self.reference = reference
+        self.settings = settings
+        self.cache = cache
+        self.jobs = jobs
+        self.pool: Any = None
+        self.workers = 0
+        self._auditor: Auditor | None = None
+
+    def auditor(self) -> Auditor:
+        if self._auditor is None:
+            self._auditor = Auditor(self.reference, self.settings)
+        return self._auditor
+
+    def start(self, misses: list[tuple[str, str]]) -> Iterator[ArticleOutput | InputError]:
+        """Return the results for `misses`, in order, as they become available."""
+        if not misses:
+            return iter(())
+        auditor = self.auditor()
+        workers = min(self.jobs, len(misses))
+        if workers < 2 or len(misses) < MIN_PARALLEL_FILES:
+            return (_audit_render(auditor, self.cache, p, s) for p, s in misses)
+        ctx = _mp_context()
+        cache_args = (str(self.cache.root), self.cache.context) if self.cache else None
+        self.pool = ctx.Pool(workers, initializer=_init_worker, initargs=(auditor, cache_args))
+        self.workers = workers
+        chunk = max(1, min(16, len(misses) // (workers * 8)))
+        return self.pool.imap(_work, misses, chunksize=chunk)
+
+    def audit_here(self, path: str, shown: str) -> ArticleOutput | InputError:
+        return _audit_render(self.auditor(), self.cache, path, shown)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
+
+    def terminate(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def _mp_context() -> Any:
+    # fork shares the parent's Auditor (reference set, TF-IDF matrix, strength
+    # model) copy-on-write, so workers start at once; elsewhere it is pickled.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(auditor: Auditor, cache_args: tuple[str, str] | None) -> None:
+    _WORKER["auditor"] = auditor
+    _WORKER["cache"] = ArticleCache(*cache_args, prepared=True) if cache_args else None
+
+
+def _work(item: tuple[str, str]) -> ArticleOutput | InputError:
+    return _audit_render(_WORKER["auditor"], _WORKER["cache"], *item)
+
+
+def _audit_render(auditor: Auditor, cache: ArticleCache | None, path: str,
+                  shown: str) -> ArticleOutput | InputError:
+    """Audit one file, render it and store it in the cache."""
+    report = audit_file(auditor, path, shown)
+    if isinstance(report, InputError):
+        return report
+    output = render_article(report)
+    if cache is not None:
+        cache.put(shown, report.sha256, output)
+    return output

@@ -1,0 +1,173 @@
+"""A content-hash cache of audited articles, so an unchanged corpus re-audits in a moment.
+
+An entry is one article's rendered output (`streaming.ArticleOutput`: its
+audit.json entry, CSV rows and Markdown lines), stored as a small JSON header
+followed by the JSON entry and the CSV rows as plain UTF-8, with a CRC-32 of
+it all (never pickle: a cache folder must not be able to run code). Reading an
+entry back is a checksum and two slices: no JSON parse of the big texts and no
+decompression (zlib took a third of a cached run's time; uncompressed, the
+cache is about as large as the reports it reproduces). Its key is the SHA-256
+of
+
+- the *context*: schema, tool version, a digest of claimaudit's own code and
+  data files (so an edited rule or model invalidates the cache even when the
+  version number did not change), the reference set's SHA-256 and paths, and
+  every setting that changes results (`repr(Settings)`);
+- the article's display path (it is part of the output and of fingerprints);
+- the SHA-256 of the article's bytes.
+
+So any change to the article, the reference set, the settings or the code
+gives a miss. Entries live in `<cache>/<context>/<key[:2]>/<key>.entry`; a
+write goes to a temporary file renamed into place, so readers never see half an
+entry, and a damaged entry (wrong length or checksum) is treated as a miss.
+Only the four most recently used contexts are kept. Input errors (unreadable
+files) are not cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import struct
+import tempfile
+import time
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__
+from .records import SCHEMA, ReferenceSet
+from .streaming import ArticleOutput
+
+ENTRY_FORMAT = 2  # bump when ArticleOutput's fields or the layout below change
+_MAGIC = b"CAE\x02"
+# CRC-32 of the rest, then the bytes of: header JSON, audit.json entry, CSV rows.
+_LENGTHS = struct.Struct("<IIII")
+KEEP_CONTEXTS = 4
+_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+        "# This file is a cache directory tag created by claimaudit.\n"
+        "# For information about cache directory tags see https://bford.info/cachedir/\n")
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Return the SHA-256 of claimaudit's installed source and data files."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
+            continue
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def context_key(reference: ReferenceSet, settings: object) -> str:
+    """Return the digest of everything besides the article that an entry depends on."""
+    parts = [SCHEMA, __version__, str(ENTRY_FORMAT), code_digest(), reference.sha256,
+             "\n".join(reference.paths), repr(settings)]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def encode_entry(output: ArticleOutput) -> bytes:
+    """Serialize an output: lengths, then header JSON, audit.json entry and CSV rows (UTF-8)."""
+    fields = output.to_json()
+    body = [fields.pop("json").encode("utf-8", "surrogatepass"),
+            fields.pop("csv").encode("utf-8", "surrogatepass")]
+    fields["format"] = ENTRY_FORMAT
+    head = json.dumps(fields, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    payload = head + body[0] + body[1]
+    crc = zlib.crc32(payload)
+    return _MAGIC + _LENGTHS.pack(crc, len(head), len(body[0]), len(body[1])) + payload
+
+
+def decode_entry(data: bytes, shown: str) -> ArticleOutput | None:
+    """Read `encode_entry`'s bytes back; None when they are not a current entry for `shown`."""
+    if data[:len(_MAGIC)] != _MAGIC:
+        return None
+    crc, n_head, n_json, n_csv = _LENGTHS.unpack_from(data, len(_MAGIC))
+    start = len(_MAGIC) + _LENGTHS.size
+    if len(data) != start + n_head + n_json + n_csv or zlib.crc32(data[start:]) != crc:
+        return None
+    fields = json.loads(data[start:start + n_head].decode("utf-8", "surrogatepass"))
+    if fields.pop("format", None) != ENTRY_FORMAT or fields.get("path") != shown:
+        return None
+    start += n_head
+    fields["json"] = data[start:start + n_json].decode("utf-8", "surrogatepass")
+    fields["csv"] = data[start + n_json:].decode("utf-8", "surrogatepass")
+    return ArticleOutput.from_json(fields)
+
+
+class ArticleCache:
+    """Read and write cached `ArticleOutput`s of one context under `root`."""
+
+    def __init__(self, root: str | Path, context: str, prepared: bool = False) -> None:
+        self.root = Path(root)
+        self.context = context
+        self.dir = self.root / context[:24]
+        self._prepared = prepared  # True in worker processes: the parent prepared the folder
+
+    def key(self, shown: str, sha256: str) -> str:
+        """Return the entry key of an article shown as `shown` whose bytes hash to `sha256`."""
+        text = "\0".join([self.context, shown, sha256])
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.dir, key[:2], key + ".entry")
+
+    def has(self, shown: str, sha256: str) -> bool:
+        """Return whether an entry exists (it may still prove unreadable)."""
+        return os.path.isfile(self._path(self.key(shown, sha256)))
+
+    def get(self, shown: str, sha256: str) -> ArticleOutput | None:
+        """Return the cached output, or None when missing or damaged."""
+        try:
+            with open(self._path(self.key(shown, sha256)), "rb") as fh:
+                return decode_entry(fh.read(), shown)
+        except (OSError, ValueError, KeyError, TypeError, struct.error):
+            return None
+
+    def put(self, shown: str, sha256: str, output: ArticleOutput) -> None:
+        """Store an entry atomically (temporary file + rename); failures are ignored."""
+        path = Path(self._path(self.key(shown, sha256)))
+        data = encode_entry(output)
+        try:
+            self.prepare()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def prepare(self) -> None:
+        """Create the cache folder (tagged, git-ignored), mark this context used, prune old ones."""
+        if self._prepared:
+            return
+        self._prepared = True
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
+                if not (self.root / name).exists():
+                    (self.root / name).write_text(text, encoding="utf-8")
+            os.utime(self.dir)
+            self._prune()
+        except OSError:
+            pass
+
+    def _prune(self) -> None:
+        """Delete contexts beyond the KEEP_CONTEXTS most recent that were unused for an hour."""
+        contexts = sorted((p for p in self.root.iterdir() if p.is_dir()),
+                          key=lambda p: p.stat().st_mtime, reverse=True)
+        now = time.time()
+        for p in contexts[KEEP_CONTEXTS:]:
+            if p != self.dir and now - p.stat().st_mtime > 3600:
+                shutil.rmtree(p, ignore_errors=True)

@@ -1,0 +1,431 @@
+"""Streaming report writers: audit.json, claims.csv and summary.md written article by article.
+
+`report.write_reports` serializes one in-memory document, so its memory grows
+with the corpus (about 0.45 GB per 1,000 news articles, measured in
+benchmarks/throughput.py). The writers here take each article already rendered
+(`ArticleOutput`: its JSON entry, CSV rows and Markdown lines, made by
+`render_article` in the process that audited it) and append it to temporary
+files beside the outputs; `finish` adds the totals and renames them into place.
+Memory then holds one article at a time plus a few numbers per article.
+
+The files are byte-identical to `report.write_reports(report.report_dict(...))`
+(tests/test_throughput_features.py checks it):
+
+- JSON: `encode` writes what `json.dumps(obj, ensure_ascii=False, indent=2)`
+  writes, at any nesting depth, about twice as fast (no generator per level).
+- CSV: `csv_rows` formats values as pandas' `DataFrame.to_csv` does for the
+  report's column types (None and NaN empty, bools True/False, floats as repr)
+  through the same `csv` writer settings.
+- Markdown: the same line builders as `report.summary_markdown`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _json_str  # the C version when available
+from pathlib import Path
+from typing import Any, TextIO
+
+from .records import ArticleReport, InputError, ReferenceSet
+from .report import (
+    CSV_COLUMNS,
+    article_dict,
+    dumps,
+    markdown_errors,
+    markdown_flagged,
+    markdown_head,
+    markdown_middle,
+    markdown_row,
+    report_document,
+    summary_dict,
+)
+
+STREAM_FORMATS = ("json", "csv", "markdown")
+
+# --- JSON ------------------------------------------------------------------------
+
+_INF = float("inf")
+_float_repr = float.__repr__
+_int_repr = int.__repr__
+_INDENTS = ["\n" + "  " * i for i in range(64)]
+
+
+def _float(o: float) -> str:
+    if o != o:
+        return "NaN"
+    if o == _INF:
+        return "Infinity"
+    if o == -_INF:
+        return "-Infinity"
+    return _float_repr(o)
+
+
+def _key(k: Any) -> str:
+    if isinstance(k, str):
+        return _json_str(k)
+    if isinstance(k, float):
+        return _json_str(_float(k))
+    if k is True:
+        return '"true"'
+    if k is False:
+        return '"false"'
+    if k is None:
+        return '"null"'
+    if isinstance(k, int):
+        return _json_str(_int_repr(k))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {k.__class__.__name__}")
+
+
+def _scalar(o: Any) -> str | None:
+    """Return the JSON text of a scalar, or None for a container."""
+    if isinstance(o, str):
+        return _json_str(o)
+    if o is None:
+        return "null"
+    if o is True:
+        return "true"
+    if o is False:
+        return "false"
+    if isinstance(o, int):
+        return _int_repr(o)
+    if isinstance(o, float):
+        return _float(o)
+    if isinstance(o, (list, tuple, dict)):
+        return None
+    raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
+
+
+def _encode(o: Any, level: int, out: Any) -> None:
+    t = type(o)
+    if t is dict or (t is not list and t is not tuple and isinstance(o, dict)):
+        if not o:
+            out("{}")
+            return
+        ind = _INDENTS[level + 1]
+        opener = "{"
+        for k, v in o.items():
+            head = opener + ind + (_json_str(k) if type(k) is str else _key(k)) + ": "
+            opener = ","
+            tv = type(v)
+            if tv is str:
+                out(head + _json_str(v))
+            elif tv is int:
+                out(head + _int_repr(v))
+            else:
+                text = _scalar(v)
+                if text is None:
+                    out(head)
+                    _encode(v, level + 1, out)
+                else:
+                    out(head + text)
+        out(_INDENTS[level] + "}")
+    elif t is list or t is tuple or isinstance(o, (list, tuple)):
+        if not o:
+            out("[]")
+            return
+        ind = _INDENTS[level + 1]
+        sep = "[" + ind
+        for v in o:
+            text = _scalar(v)
+            if text is None:
+                out(sep)
+                _encode(v, level + 1, out)
+            else:
+                out(sep + text)
+            sep = "," + ind
+        out(_INDENTS[level] + "]")
+    else:
+        out(_scalar(o))
+
+
+def encode(obj: Any, level: int = 0) -> str:
+    """Return `json.dumps(obj, ensure_ascii=False, indent=2)` as if `obj` sat `level` deep.
+
+    Nested lines are indented for that depth (the first line is not), so an
+    article entry encoded at level 2 can be pasted into the document's
+    "articles" list.
+    """
+    parts: list[str] = []
+    _encode(obj, level, parts.append)
+    return "".join(parts)
+
+
+# --- CSV -------------------------------------------------------------------------
+
+
+def _csv_value(v: Any) -> Any:
+    # pandas.DataFrame.to_csv: NA (None, NaN) -> "", other values through str();
+    # a float column is written with numpy's shortest repr, which is float.__repr__.
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return "" if v != v else _float_repr(v)
+    return v
+
+
+def csv_header() -> str:
+    """Return the header line of claims.csv."""
+    return csv_lines([CSV_COLUMNS])
+
+
+def csv_rows(article: Mapping[str, Any]) -> str:
+    """Return one article's rows of claims.csv, as `claims_frame(...).to_csv` writes them."""
+    rows = []
+    for c in article["claims"]:
+        rows.append([article["path"] if k == "path" else _csv_value(c.get(k)) for k in CSV_COLUMNS])
+    return csv_lines(rows)
+
+
+def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
+    """Write rows with the csv settings pandas uses for `to_csv(lineterminator="\\n")`."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n", delimiter=",", quotechar='"',
+                        doublequote=True, escapechar=None, quoting=csv.QUOTE_MINIMAL)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+# --- one article, rendered -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleOutput:
+    """One audited article in the form the writers need (small, picklable, cacheable)."""
+
+    path: str
+    json: str  # the article's entry of audit.json, encoded at depth 2
+    csv: str  # its rows of claims.csv
+    md_row: str  # its row of summary.md's table
+    md_flagged: tuple[str, ...]  # its lines in summary.md's flagged-claims section
+    sentence_count: int
+    counts: dict[str, int] = field(default_factory=dict)
+    # Each verdict of an unsuppressed claim, once: enough to apply --fail-on.
+    verdicts: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the fields as a JSON-able dict (the cache's format)."""
+        return {"path": self.path, "json": self.json, "csv": self.csv, "md_row": self.md_row,
+                "md_flagged": list(self.md_flagged), "sentence_count": self.sentence_count,
+                "counts": self.counts, "verdicts": list(self.verdicts)}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> ArticleOutput:
+        """Rebuild from `to_json`'s dict."""
+        return cls(path=d["path"], json=d["json"], csv=d["csv"], md_row=d["md_row"],
+                   md_flagged=tuple(d["md_flagged"]), sentence_count=d["sentence_count"],
+                   counts=dict(d["counts"]), verdicts=tuple(d["verdicts"]))
+
+    def summary(self) -> dict[str, Any]:
+        """Return the article as the CLI's summary table and --fail-on read it."""
+        return {"path": self.path, "sentence_count": self.sentence_count, "counts": self.counts,
+                "claims": [{"verdict": v, "suppressed": False} for v in self.verdicts]}
+
+
+def render_article(a: ArticleReport) -> ArticleOutput:
+    """Render one article's report entry, CSV rows and Markdown lines."""
+    d = article_dict(a)
+    verdicts = sorted({c["verdict"] for c in d["claims"] if not c["suppressed"]})
+    return ArticleOutput(path=d["path"], json=encode(d, 2), csv=csv_rows(d),
+                         md_row=markdown_row(d), md_flagged=tuple(markdown_flagged(d)),
+                         sentence_count=d["sentence_count"], counts=d["counts"],
+                         verdicts=tuple(verdicts))
+
+
+# --- the writer ------------------------------------------------------------------
+
+_SENTINEL = "\0claimaudit-articles\0"
+
+
+class StreamingReportWriter:
+    """Write audit.json, claims.csv and summary.md one article at a time.
+
+    Articles must be added in report order (by path). Output goes to temporary
+    files in `out`; `finish` completes and renames them, `abort` removes them,
+    so an interrupted run leaves the previous reports intact.
+    """
+
+    def __init__(self, out: str | Path, formats: Sequence[str], reference: ReferenceSet,
+                 settings: Iterable[tuple[str, str]], keep_json: bool = False) -> None:
+        self.out = Path(out)
+        self.formats = tuple(f for f in STREAM_FORMATS if f in formats)
+        self.reference = reference
+        self.settings = tuple(settings)
+        self.keep_json = keep_json or "json" in self.formats
+        self.counts: list[dict[str, int]] = []
+        self.articles: list[dict[str, Any]] = []
+        self._files: dict[str, tuple[TextIO, str]] = {}
+        self._last_path: str | None = None
+        self._any_flagged = False
+        self.written: list[Path] = []
+        self.json_path: Path | None = None
+        self.out.mkdir(parents=True, exist_ok=True)
+        try:
+            if self.keep_json:
+                self._open("json", "audit.json")
+                self._prefix = self._split(self._skeleton([], {}))[0]
+            if "csv" in self.formats:
+                self._open("csv", "claims.csv").write(csv_header())
+            if "markdown" in self.formats:
+                self._open("md_rows", "summary.md")
+                self._open("md_flagged", "summary.md")
+        except BaseException:
+            self.abort()
+            raise
+
+    def _open(self, key: str, name: str) -> TextIO:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out)
+        try:
+            fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        except BaseException:
+            os.close(fd)
+            os.unlink(tmp)
+            raise
+        self._files[key] = (fh, tmp)
+        return fh
+
+    def _skeleton(self, errors: Sequence[InputError], summary: dict[str, int]) -> str:
+        """Return the document text with one sentinel string as its only article."""
+        return dumps(report_document(self.reference, self.settings, [_SENTINEL], errors,
+                                     summary))
+
+    @staticmethod
+    def _split(skeleton: str) -> tuple[str, str]:
+        """Split the skeleton around its sentinel: (text up to "[", text from "]" on)."""
+        at = skeleton.index(_json_str(_SENTINEL))
+        lead = "\n    "
+        if skeleton[at - len(lead):at] != lead:
+            raise AssertionError("unexpected report layout")
+        return skeleton[: at - len(lead)], skeleton[at + len(_json_str(_SENTINEL)):]
+
+    def add(self, a: ArticleOutput) -> None:
+        """Append one article (in path order)."""
+        if self._last_path is not None and a.path <= self._last_path:
+            raise ValueError(f"articles out of order: {a.path!r} after {self._last_path!r}")
+        self._last_path = a.path
+        if self.keep_json:
+            fh = self._files["json"][0]
+            if not self.counts:
+                fh.write(self._prefix)
+            fh.write(("\n    " if not self.counts else ",\n    ") + a.json)
+        if "csv" in self.formats:
+            self._files["csv"][0].write(a.csv)
+        if "markdown" in self.formats:
+            self._files["md_rows"][0].write(a.md_row + "\n")
+            for line in a.md_flagged:
+                self._files["md_flagged"][0].write(line + "\n")
+            self._any_flagged = self._any_flagged or bool(a.md_flagged)
+        self.counts.append(a.counts)
+        self.articles.append(a.summary())
+
+    def finish(self, errors: Sequence[InputError]) -> dict[str, Any]:
+        """Complete the files, rename them into place; return the summary document.
+
+        The summary document has the report's keys; its articles carry only
+        path, sentence_count, counts and one claim per unsuppressed verdict
+        (what the CLI's table and --fail-on need). `self.written` lists the
+        files written; `self.json_path` the complete audit.json text's file.
+        """
+        errors = sorted(errors, key=lambda e: (e.path, e.error))
+        summary = summary_dict(self.counts, len(errors))
+        try:
+            if self.keep_json:
+                self._finish_json(errors, summary)
+            if "csv" in self.formats:
+                self._install("csv", self.out / "claims.csv")
+            if "markdown" in self.formats:
+                self._finish_markdown(errors, summary)
+        except BaseException:
+            self.abort()
+            raise
+        doc = report_document(self.reference, self.settings, self.articles, errors, summary)
+        return doc
+
+    def _finish_json(self, errors: Sequence[InputError], summary: dict[str, int]) -> None:
+        fh = self._files["json"][0]
+        if not self.counts:
+            fh.write(dumps(report_document(self.reference, self.settings, [], errors, summary)))
+        else:
+            prefix, suffix = self._split(self._skeleton(errors, summary))
+            if prefix != self._prefix:
+                raise AssertionError("report head changed while writing")
+            fh.write(suffix)
+        if "json" in self.formats:
+            self._install("json", self.out / "audit.json")
+            self.json_path = self.out / "audit.json"
+        else:
+            self._close("json")
+            self.json_path = Path(self._files["json"][1])
+
+    def _finish_markdown(self, errors: Sequence[InputError], summary: dict[str, int]) -> None:
+        rows_tmp = self._files["md_rows"][1]
+        flagged_tmp = self._files["md_flagged"][1]
+        self._close("md_rows")
+        self._close("md_flagged")
+        fd, tmp = tempfile.mkstemp(prefix=".summary.md.", suffix=".tmp", dir=self.out)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                for line in markdown_head(summary, len(self.reference.claims)):
+                    fh.write(line + "\n")
+                with open(rows_tmp, encoding="utf-8", newline="") as src:
+                    shutil.copyfileobj(src, fh)
+                for line in markdown_middle(self._any_flagged):
+                    fh.write(line + "\n")
+                with open(flagged_tmp, encoding="utf-8", newline="") as src:
+                    shutil.copyfileobj(src, fh)
+                for line in markdown_errors([{"path": e.path, "error": e.error} for e in errors]):
+                    fh.write(line + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.out / "summary.md")
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        for key in ("md_rows", "md_flagged"):
+            os.unlink(self._files.pop(key)[1])
+        self.written.append(self.out / "summary.md")
+
+    def _close(self, key: str) -> None:
+        fh, _ = self._files[key]
+        fh.close()
+
+    def _install(self, key: str, dest: Path) -> None:
+        fh, tmp = self._files[key]
+        fh.flush()
+        os.fsync(fh.fileno())
+        fh.close()
+        os.replace(tmp, dest)
+        del self._files[key]
+        self.written.append(dest)
+
+    def abort(self) -> None:
+        """Remove the temporary files (the previous reports stay as they were)."""
+        for key in list(self._files):
+            self._remove(key)
+
+    def discard_json(self) -> None:
+        """Remove the temporary audit.json kept only for other formats."""
+        if "json" in self._files:
+            self._remove("json")
+
+    def _remove(self, key: str) -> None:
+        fh, tmp = self._files.pop(key)
+        try:
+            fh.close()
+        except Exception:  # noqa: BLE001 - cleaning up after a failure already reported
+            pass
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def load_json(path: str | Path) -> dict[str, Any]:
+    """Read a report document written by the streaming writer (equal to `report_dict`)."""
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)

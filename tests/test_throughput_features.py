@@ -1,0 +1,302 @@
+"""Issue 6: parallel, cached and streamed audits give exactly the in-memory audit's files.
+
+No test here asserts a time: speed is measured by benchmarks/throughput.py.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import claimaudit
+from claimaudit import batch, cache, match
+from claimaudit.batch import audit_to_files
+from claimaudit.cli import main
+from claimaudit.reference import load_reference
+from claimaudit.report import CSV_COLUMNS, report_dict, write_reports
+from claimaudit.streaming import csv_lines, encode
+
+REPORT_FILES = ("audit.json", "claims.csv", "summary.md")
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path, root: Path, mini: Path) -> Path:
+    """The seed articles, the mini fixture's article, an article without claims and a bad file."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for p in sorted((root / "corpus").glob("*.txt")):
+        shutil.copy(p, folder / p.name)
+    shutil.copy(mini / "corpus" / "colds.md", folder / "colds.md")
+    (folder / "empty.md").write_text("# Only a heading\n", encoding="utf-8")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    return folder
+
+
+@pytest.fixture()
+def reference(tmp_path: Path, root: Path, mini: Path) -> Path:
+    """The bundled reference set plus the mini fixture's (a copy, so tests may edit it)."""
+    folder = tmp_path / "reference"
+    shutil.copytree(root / "reference", folder)
+    shutil.copy(mini / "reference" / "vitamin-c.yaml", folder / "vitamin-c.yaml")
+    return folder
+
+
+def in_memory(corpus: Path, reference: Path, out: Path) -> None:
+    """Write the reports the way `claimaudit audit` did before issue 6."""
+    write_reports(report_dict(claimaudit.audit([corpus], load_reference([reference]))), out)
+
+
+def same_files(a: Path, b: Path) -> bool:
+    return all((a / f).read_bytes() == (b / f).read_bytes() for f in REPORT_FILES)
+
+
+def test_streaming_writer_matches_the_in_memory_writer(corpus: Path, reference: Path,
+                                                      tmp_path: Path) -> None:
+    in_memory(corpus, reference, tmp_path / "before")
+    result = audit_to_files([corpus], load_reference([reference]), out=tmp_path / "after",
+                            jobs=1)
+    assert same_files(tmp_path / "before", tmp_path / "after")
+    doc = json.loads((tmp_path / "after" / "audit.json").read_text(encoding="utf-8"))
+    assert doc["summary"]["overstated"] + doc["summary"]["contradicted"] > 0
+    assert len(doc["errors"]) == 1 and doc["errors"][0]["path"].endswith("image.txt")
+    assert result.doc["summary"] == doc["summary"]  # the CLI's summary document
+    assert not list((tmp_path / "after").glob(".*.tmp"))
+
+
+def test_streaming_writer_on_an_empty_corpus(tmp_path: Path, reference: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    in_memory(empty, reference, tmp_path / "before")
+    audit_to_files([empty], load_reference([reference]), out=tmp_path / "after", jobs=1)
+    assert same_files(tmp_path / "before", tmp_path / "after")
+
+
+def test_full_document_equals_report_dict(corpus: Path, reference: Path, tmp_path: Path) -> None:
+    ref = load_reference([reference])
+    result = audit_to_files([corpus], ref, out=None, jobs=1, full_doc=True)
+    assert result.doc == report_dict(claimaudit.audit([corpus], ref))
+    assert result.written == []
+
+
+def test_jobs_2_writes_the_same_bytes_as_jobs_1(corpus: Path, reference: Path,
+                                               tmp_path: Path) -> None:
+    runner = CliRunner()
+    for jobs in ("1", "2"):
+        result = runner.invoke(main, ["audit", str(corpus), "--reference", str(reference),
+                                      "--out", str(tmp_path / f"j{jobs}"), "--jobs", jobs,
+                                      "--no-cache", "-q"])
+        assert result.exit_code == 2, result.output  # image.txt is an input error
+    assert same_files(tmp_path / "j1", tmp_path / "j2")
+    ref = load_reference([reference])
+    assert audit_to_files([corpus], ref, out=tmp_path / "api", jobs=2).workers == 2
+    assert same_files(tmp_path / "j1", tmp_path / "api")
+
+
+def test_cache_hit_gives_the_same_output(corpus: Path, reference: Path, tmp_path: Path) -> None:
+    ref = load_reference([reference])
+    store = tmp_path / "cache"
+    cold = audit_to_files([corpus], ref, out=tmp_path / "cold", jobs=2, cache_dir=store)
+    warm = audit_to_files([corpus], ref, out=tmp_path / "warm", jobs=2, cache_dir=store)
+    audit_to_files([corpus], ref, out=tmp_path / "none", jobs=1)
+    articles = cold.files - 1  # image.txt is an error, never cached
+    assert (cold.cached, cold.audited) == (0, cold.files)
+    assert (warm.cached, warm.audited) == (articles, 1)
+    assert same_files(tmp_path / "cold", tmp_path / "warm")
+    assert same_files(tmp_path / "none", tmp_path / "warm")
+    assert (store / "CACHEDIR.TAG").is_file()
+    assert not [p for p in store.rglob("*") if p.name.endswith(".tmp")]  # atomic writes
+    # One changed article is audited again, the others come from the cache.
+    (corpus / "colds.md").write_text((corpus / "colds.md").read_text(encoding="utf-8")
+                                     + "\nVitamin C cures colds.\n", encoding="utf-8")
+    again = audit_to_files([corpus], ref, out=tmp_path / "again", jobs=1, cache_dir=store)
+    assert (again.cached, again.audited) == (articles - 1, 2)
+
+
+def test_cache_is_invalidated_by_a_reference_change(corpus: Path, reference: Path,
+                                                    tmp_path: Path) -> None:
+    store = tmp_path / "cache"
+    audit_to_files([corpus], load_reference([reference]), out=tmp_path / "a", jobs=1,
+                   cache_dir=store)
+    path = reference / "vitamin-c.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("grade: moderate", "grade: limited",
+                                                             1), encoding="utf-8")
+    changed = load_reference([reference])
+    result = audit_to_files([corpus], changed, out=tmp_path / "b", jobs=1, cache_dir=store)
+    assert result.cached == 0
+    in_memory(corpus, reference, tmp_path / "expected")
+    assert same_files(tmp_path / "expected", tmp_path / "b")
+
+
+def test_cache_is_invalidated_by_a_version_or_code_change(corpus: Path, reference: Path,
+                                                         tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    ref = load_reference([reference])
+    store = tmp_path / "cache"
+    audit_to_files([corpus], ref, out=tmp_path / "a", jobs=1, cache_dir=store)
+    assert audit_to_files([corpus], ref, out=tmp_path / "b", jobs=1, cache_dir=store).audited == 1
+    monkeypatch.setattr(cache, "__version__", "99.0.0")
+    assert audit_to_files([corpus], ref, out=tmp_path / "c", jobs=1, cache_dir=store).cached == 0
+    monkeypatch.undo()
+    monkeypatch.setattr(cache, "code_digest", lambda: "edited")
+    assert audit_to_files([corpus], ref, out=tmp_path / "d", jobs=1, cache_dir=store).cached == 0
+    monkeypatch.undo()
+    settings = claimaudit.Settings(ignore=("CA201",))
+    assert audit_to_files([corpus], ref, settings, out=tmp_path / "e", jobs=1,
+                          cache_dir=store).cached == 0
+    assert same_files(tmp_path / "a", tmp_path / "d")
+
+
+def test_damaged_cache_entries_are_misses(corpus: Path, reference: Path, tmp_path: Path) -> None:
+    ref = load_reference([reference])
+    store = tmp_path / "cache"
+    audit_to_files([corpus], ref, out=tmp_path / "a", jobs=1, cache_dir=store)
+    entries = sorted(store.rglob("*.entry"))
+    entries[0].write_bytes(b"not an entry")
+    entries[1].write_bytes(entries[1].read_bytes()[:10])
+    result = audit_to_files([corpus], ref, out=tmp_path / "b", jobs=1, cache_dir=store)
+    assert result.audited == 3  # two damaged entries and the bad file
+    assert same_files(tmp_path / "a", tmp_path / "b")
+
+
+def test_cli_cache_defaults_to_out_and_can_be_turned_off(corpus: Path, reference: Path,
+                                                        tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    args = ["audit", str(corpus), "--reference", str(reference), "-q"]
+    runner.invoke(main, [*args, "--out", "with"])
+    assert list((tmp_path / "with" / ".cache").rglob("*.entry"))
+    runner.invoke(main, [*args, "--out", "without", "--no-cache"])
+    assert not (tmp_path / "without" / ".cache").exists()
+    runner.invoke(main, [*args, "--out", "elsewhere", "--cache", "store"])
+    assert list((tmp_path / "store").rglob("*.entry"))
+    assert not (tmp_path / "elsewhere" / ".cache").exists()
+    result = runner.invoke(main, [*args, "--format", "sarif"])  # stdout only: no folder made
+    assert json.loads(result.stdout)["version"] == "2.1.0"
+    assert not (tmp_path / "reports").exists()
+
+
+def test_progress_bar_is_silent_when_stderr_is_not_a_terminal(corpus: Path, reference: Path,
+                                                             tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    result = CliRunner().invoke(main, ["audit", str(corpus), "--reference", str(reference),
+                                       "--out", str(tmp_path / "out"), "-q", "--jobs", "1"])
+    assert result.stderr.strip().splitlines() == [
+        line for line in result.stderr.strip().splitlines() if line.startswith("claimaudit: ")]
+    assert "\r" not in result.stderr and "auditing" not in result.stderr
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, shown in ((io.StringIO(), False), (Terminal(), True)):
+        monkeypatch.setattr("sys.stderr", stream)
+        bar = batch._progress_bar(3, None)
+        bar.update(3)
+        bar.close()
+        assert ("auditing" in stream.getvalue()) is shown
+
+
+# --- the pieces --------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text()
+    | st.floats(allow_nan=True, allow_infinity=True),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_encoder_writes_what_json_dumps_writes(value: object) -> None:
+    assert encode(value) == json.dumps(value, ensure_ascii=False, indent=2)
+    nested = json.dumps({"articles": [value]}, ensure_ascii=False, indent=2)
+    assert "\n    " + encode(value, 2) + "\n  ]" in nested
+
+
+def test_csv_rows_match_pandas_for_every_kind_of_value() -> None:
+    row = {c: None for c in CSV_COLUMNS}
+    rows = []
+    for i, (text, score, flag) in enumerate([
+        ('He said "cures", twice', 88.5, True), ("comma, and\nnewline", None, False),
+        ("", 100.0, False), ("  spaced  ", 1e-05, True), ("ünïcödé ✓", float("nan"), False),
+    ]):
+        rows.append({**row, "path": "a.md", "line": i + 1, "text": text, "score": score,
+                     "negated": flag, "reference_id": None if score is None else "MG-001"})
+    expected = pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(index=False, lineterminator="\n")
+    from claimaudit.streaming import csv_header, csv_rows
+
+    got = csv_header() + csv_rows({"path": "a.md", "claims": rows})
+    assert got == expected
+    assert csv_lines([["x", None]]) == "x,\n"
+
+
+def test_sparse_top_k_keeps_the_highest_and_breaks_ties_by_index() -> None:
+    n_docs = match.DENSE_TOP_K_MAX_TEXTS + 10
+    rng = np.random.default_rng(0)
+    dense = np.zeros((3, n_docs), dtype=np.float32)
+    cols = rng.choice(n_docs, size=50, replace=False)
+    dense[0, cols] = rng.random(50, dtype=np.float32) + 0.1  # distinct values
+    dense[1, [7, 3, 9, 5]] = 0.5  # a tie at the cut
+    sims, top = match.top_k(sp.csr_matrix(dense), 2)
+    assert top[0] == list(np.argsort(-dense[0], kind="stable")[:2])
+    assert top[1] == [3, 5]
+    assert sims[1] == {3: 0.5, 5: 0.5}
+    assert top[2] == [] and sims[2] == {}
+    small = np.array([[0.0, 0.3, 0.1]], dtype=np.float32)  # the dense path below the limit
+    d_sims, d_top = match.top_k(sp.csr_matrix(small), 2)
+    assert sorted(d_top[0].tolist()) == [1, 2] and d_sims[0][1] == np.float32(0.3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.from_regex(r"[a-z']{1,6}", fullmatch=True), min_size=1, max_size=12),
+       st.text(alphabet="abcdeKſİı' -x", max_size=30))
+def test_word_alternation_matches_what_the_flat_alternation_matches(words: list[str],
+                                                                    text: str) -> None:
+    from claimaudit.claims import _word_alternation
+
+    flat = re.compile(r"\b(" + "|".join(sorted(set(words), key=len, reverse=True)) + r")\b",
+                      re.IGNORECASE)
+    tree = re.compile(r"\b(" + _word_alternation(words) + r")\b", re.IGNORECASE)
+    probe = text + " " + words[0] + " " + text
+    for s in (text, probe, probe.upper()):
+        assert bool(flat.search(s)) == bool(tree.search(s))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["mg", "Mg", "low back pain", "lower back pain", "backache",
+                                 "magnesium", "anti-inflammatory", "lack of magnesium", "pain",
+                                 "’s", "-", " ", ",", "low", "back", "x"]), max_size=12))
+def test_synonym_prefilter_changes_nothing(parts: list[str]) -> None:
+    text = " ".join(parts)
+
+    def slow_normalize(t: str) -> str:
+        t = t.lower().replace("’", "'").replace("‘", "'")
+        for pattern, repl in match.synonyms():
+            t = pattern.sub(repl, t)
+        words = match._STEMMER.stemWords([w for w in match._TOKEN.findall(t)
+                                          if w not in match._STOP])
+        return " ".join(w for w in words if w not in match._STOP)
+
+    def slow_lower(t: str) -> str:
+        t = t.lower().replace("’", "'")
+        for pattern, repl in match.synonyms():
+            t = pattern.sub(lambda m, r=repl: m.group(0) + " " + r, t)
+        return t
+
+    assert match.normalize(text) == slow_normalize(text)
+    assert match._lower_for_terms(text) == slow_lower(text)
