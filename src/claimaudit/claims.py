@@ -350,6 +350,20 @@ def asserted_strength(reading: StrengthReading, text: str = "") -> int:
     return level
 
 
+def audit_cues(text: str, cues: Sequence[Cue]) -> tuple[Cue, ...]:
+    """Return the cues the audit's own wording rules used, so a reason can name them."""
+    have = {(c.start, c.end) for c in cues}
+    out = []
+    for kind, pattern in (("booster", _STRONG_EVALUATION), ("conditional", _SOFT_HELP),
+                          ("conditional", _POSSIBILITY_MODAL), ("causal", _MODAL_CAUSAL),
+                          ("hedge", _RECOMMENDED)):
+        m = pattern.search(text)
+        if m and (m.start(), m.end()) not in have:
+            have.add((m.start(), m.end()))
+            out.append(Cue(kind, m.group(0), m.start(), m.end()))
+    return tuple(sorted(out, key=lambda c: c.start))
+
+
 def read_claims(sentences: Sequence[Sentence], topic: str = "") -> tuple[Claim, ...]:
     """Classify every unit of an article and read the strength of the claims."""
     reasons: list[str | None] = []
@@ -377,7 +391,7 @@ def read_claims(sentences: Sequence[Sentence], topic: str = "") -> tuple[Claim, 
                 kind="claim",
                 strength=asserted_strength(reading, s.text),
                 negated=claim_negated(s.text, reading),
-                cues=tuple(reading.cues),
+                cues=tuple(reading.cues) + audit_cues(s.text, reading.cues),
                 match_text=match_text(s, topic, previous),
             )
         )
