@@ -111,3 +111,35 @@ ASSERTED = [
 @pytest.mark.parametrize(("description", "reading", "expected"), ASSERTED, ids=[c[0] for c in ASSERTED])
 def test_asserted_strength(description, reading, expected) -> None:
     assert asserted_strength(reading) == expected
+
+
+# fmt: off
+AUDIT_STRENGTH = [
+    # description,                                   sentence,                                                   expected
+    ("plain fact reads direct",                      "Zinc is a trace mineral.",                                 3),
+    ("'can help' is conditional",                    "Zinc can help shorten colds.",                             2),
+    ("'can cause' stays direct",                     "Too much zinc can cause nausea.",                          3),
+    ("'may' + verb is conditional",                  "Zinc may shorten colds.",                                  2),
+    ("strong evaluation adds a level",               "Zinc is highly effective against colds.",                  4),
+    ("reported finding without hedge is direct",     "A trial found that zinc shortened colds by two days.",     3),
+    ("'is recommended for' describes practice",      "Zinc is often recommended for colds.",                     1),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("description", "text", "expected"), AUDIT_STRENGTH,
+                         ids=[c[0] for c in AUDIT_STRENGTH])
+def test_audit_strength_on_consumer_prose(description, text, expected) -> None:
+    from claimaudit.claims import read_claims
+
+    (c,) = read_claims([unit(text)], "zinc")
+    assert c.is_claim and c.strength == expected, f"{description}: {text!r} read as {c.strength}"
+
+
+def test_audit_cues_name_the_wording_that_raised_strength() -> None:
+    from claimaudit.claims import read_claims
+
+    (c,) = read_claims([unit("Zinc plays a significant role in immunity.")], "zinc")
+    assert ("booster", "significant role") in [(cue.kind, cue.text) for cue in c.cues]
+    (c,) = read_claims([unit("Zinc is highly effective against colds.")], "zinc")
+    assert any(cue.kind == "booster" and "highly" in cue.text for cue in c.cues)

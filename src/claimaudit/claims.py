@@ -352,14 +352,14 @@ def asserted_strength(reading: StrengthReading, text: str = "") -> int:
 
 def audit_cues(text: str, cues: Sequence[Cue]) -> tuple[Cue, ...]:
     """Return the cues the audit's own wording rules used, so a reason can name them."""
-    have = {(c.start, c.end) for c in cues}
+    have = [(c.start, c.end) for c in cues]
     out = []
     for kind, pattern in (("booster", _STRONG_EVALUATION), ("conditional", _SOFT_HELP),
                           ("conditional", _POSSIBILITY_MODAL), ("causal", _MODAL_CAUSAL),
                           ("hedge", _RECOMMENDED)):
         m = pattern.search(text)
-        if m and (m.start(), m.end()) not in have:
-            have.add((m.start(), m.end()))
+        if m and not any(m.start() < e and s < m.end() for s, e in have):
+            have.append((m.start(), m.end()))
             out.append(Cue(kind, m.group(0), m.start(), m.end()))
     return tuple(sorted(out, key=lambda c: c.start))
 
