@@ -358,7 +358,10 @@ def audit_cues(text: str, cues: Sequence[Cue]) -> tuple[Cue, ...]:
                           ("conditional", _POSSIBILITY_MODAL), ("causal", _MODAL_CAUSAL),
                           ("hedge", _RECOMMENDED)):
         m = pattern.search(text)
-        if m and not any(m.start() < e and s < m.end() for s, e in have):
+        # Skip a phrase the reader's cues already cover (or one found by an earlier rule).
+        if m and not any(s <= m.start() and m.end() <= e or (m.start() < e and s < m.end()
+                                                             and (s, e) in have[len(cues):])
+                         for s, e in have):
             have.append((m.start(), m.end()))
             out.append(Cue(kind, m.group(0), m.start(), m.end()))
     return tuple(sorted(out, key=lambda c: c.start))
