@@ -31,6 +31,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from .terminal import one_line
 from .verdict import RULES
 
 SARIF_SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
@@ -47,14 +48,6 @@ _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 # --- shared -------------------------------------------------------------------
-
-
-def one_line(text: str, limit: int | None = None) -> str:
-    """Collapse whitespace; cut to `limit` characters with an ellipsis."""
-    flat = " ".join(str(text).split())
-    if limit is not None and len(flat) > limit:
-        flat = flat[: limit - 1].rstrip() + "…"
-    return flat
 
 
 def finding_message(claim: Mapping[str, Any]) -> str:

@@ -210,13 +210,7 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | Non
         click.echo(summary_table(doc), err=True)
         for w in written:
             click.echo(f"wrote {w}", err=True)
-    if doc["errors"]:
-        sys.exit(ExitCode.BAD_INPUT)
-    from .diff import failing_claims
-
-    if cfg.exit_zero or not failing_claims(doc, cfg.fail_on):
-        sys.exit(ExitCode.CLEAN)
-    sys.exit(ExitCode.FINDINGS)
+    sys.exit(exit_code(doc, cfg))
 
 
 def _write_streams(doc: dict, streams: list[str], out: str | None,
@@ -246,6 +240,17 @@ def _write_streams(doc: dict, streams: list[str], out: str | None,
             written.append(Path(out) / STREAM_FILES[fmt])
             write_atomic(written[-1], text)
     return written
+
+
+def exit_code(doc: dict, cfg) -> ExitCode:  # noqa: ANN001 - config.Effective
+    """Return the exit code of an audit or check: input errors, then findings at/above fail-on."""
+    from .diff import failing_claims
+
+    if doc["errors"]:
+        return ExitCode.BAD_INPUT
+    if cfg.exit_zero or not failing_claims(doc, cfg.fail_on):
+        return ExitCode.CLEAN
+    return ExitCode.FINDINGS
 
 
 def summary_table(doc: dict) -> str:
@@ -464,8 +469,4 @@ def check_cmd(paths: tuple[str, ...], reference: tuple[str, ...], config_file: s
                    nl=False, color=use_color)
     for e in doc["errors"]:
         click.echo(f"claimaudit: error: {e['path']}: {e['error']}", err=True)
-    if doc["errors"]:
-        sys.exit(ExitCode.BAD_INPUT)
-    if cfg.exit_zero or not failing_claims(doc, cfg.fail_on):
-        sys.exit(ExitCode.CLEAN)
-    sys.exit(ExitCode.FINDINGS)
+    sys.exit(exit_code(doc, cfg))

@@ -48,7 +48,7 @@ def reported_claims(doc: Mapping[str, Any]) -> Iterator[tuple[dict[str, Any], di
 
 def one_line(text: str, limit: int | None = None) -> str:
     """Collapse whitespace to single spaces; cut to `limit` characters with an ellipsis."""
-    flat = " ".join(text.split())
+    flat = " ".join(str(text).split())
     if limit is not None and len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + "…"
     return flat
