@@ -119,6 +119,7 @@ AUDIT_STRENGTH = [
     ("plain fact reads direct",                      "Zinc is a trace mineral.",                                 3),
     ("'can help' is conditional",                    "Zinc can help shorten colds.",                             2),
     ("'can cause' stays direct",                     "Too much zinc can cause nausea.",                          3),
+    ("'can' + verb of doing is possible, not causal", "A doctor can order a blood test for zinc.",             2),
     ("'may' + verb is conditional",                  "Zinc may shorten colds.",                                  2),
     ("strong evaluation adds a level",               "Zinc is highly effective against colds.",                  4),
     ("reported finding without hedge is direct",     "A trial found that zinc shortened colds by two days.",     3),

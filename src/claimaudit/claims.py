@@ -285,6 +285,13 @@ _POSSIBILITY_MODAL = re.compile(
     r"even\s+)?(?!be\b|have\b|not\b)[a-z]+",
     re.IGNORECASE,
 )
+# "A doctor can perform blood tests": "can" with a verb of doing, not of causing,
+# states a possibility (2), not an effect.
+_CAN_NONCAUSAL = re.compile(
+    r"\bcan\s+(also\s+)?(perform|measure|check|test|detect|order|use|find|buy|get|take|choose|"
+    r"be\s+(used|measured|found|taken|bought|tested|checked|detected|ordered))\b",
+    re.IGNORECASE,
+)
 _MODAL_CAUSAL = re.compile(
     r"(?<!which )(?<!that )(?<!who )\b(can|could|may|might)\s+(also\s+|indirectly\s+|directly\s+|potentially\s+|even\s+)?"
     r"(cause|lead|result|trigger|worsen|increase|reduce|relieve|alleviate|ease|improve|prevent|"
@@ -331,7 +338,8 @@ def asserted_strength(reading: StrengthReading, text: str = "") -> int:
             level = 3
     if text:
         if level == 3 and "absolute" not in kinds and (
-                _SOFT_HELP.search(text) or _POSSIBILITY_MODAL.search(text)):
+                _SOFT_HELP.search(text) or _POSSIBILITY_MODAL.search(text)
+                or _CAN_NONCAUSAL.search(text)):
             level = 2
         if _RECOMMENDED.search(text):
             level = min(level, 1)  # describes practice, not an effect
