@@ -280,8 +280,11 @@ _STRONG_EVALUATION = re.compile(
     r"fundamental\s+for|miracle|game[- ]changer)\b",
     re.IGNORECASE,
 )
+# A modal inside a relative clause ("..., which can lead to X") speaks of the
+# clause's subject, not of the claim's: these patterns skip it.
+_NOT_IN_RELATIVE_CLAUSE = r"(?<!which )(?<!that )(?<!who )"
 _POSSIBILITY_MODAL = re.compile(
-    r"(?<!which )(?<!that )(?<!who )\b(could|may|might)\s+(also\s+|indirectly\s+|potentially\s+|"
+    _NOT_IN_RELATIVE_CLAUSE + r"\b(could|may|might)\s+(also\s+|indirectly\s+|potentially\s+|"
     r"even\s+)?(?!be\b|have\b|not\b)[a-z]+",
     re.IGNORECASE,
 )
@@ -293,7 +296,7 @@ _CAN_NONCAUSAL = re.compile(
     re.IGNORECASE,
 )
 _MODAL_CAUSAL = re.compile(
-    r"(?<!which )(?<!that )(?<!who )\b(can|could|may|might)\s+(also\s+|indirectly\s+|directly\s+|potentially\s+|even\s+)?"
+    _NOT_IN_RELATIVE_CLAUSE + r"\b(can|could|may|might)\s+(also\s+|indirectly\s+|directly\s+|potentially\s+|even\s+)?"
     r"(cause|lead|result|trigger|worsen|increase|reduce|relieve|alleviate|ease|improve|prevent|"
     r"contribute|raise|lower|exacerbate|intensify|heighten|help|aid|offer|provide|play|promote)",
     re.IGNORECASE,
