@@ -300,3 +300,61 @@ def test_synonym_prefilter_changes_nothing(parts: list[str]) -> None:
 
     assert match.normalize(text) == slow_normalize(text)
     assert match._lower_for_terms(text) == slow_lower(text)
+
+
+def _slow_passing(key_terms, lowered: str) -> list[int]:
+    """The definition: a claim passes when each group has a term at the start of a word."""
+    def group_hit(group) -> bool:
+        alts = "|".join(re.escape(t) for t in group)
+        return re.search(r"(?<![a-z0-9])(?:" + alts + r")", lowered) is not None
+    return [ci for ci, groups in enumerate(key_terms) if all(group_hit(g) for g in groups)]
+
+
+_TERM_WORDS = ["pain", "pa", "back", "back pain", "magnes", "magnesium", "relie", "relief",
+               "well-stud", "well", "cramp", "x", "a lot of research", "lot", "ca'", "mg"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.lists(st.sampled_from(_TERM_WORDS), min_size=1, max_size=4),
+                      max_size=3), min_size=1, max_size=6),
+    st.lists(st.sampled_from(_TERM_WORDS + ["-", " ", "'", "ing", "s", "9", ",", "re"]),
+             max_size=14),
+)
+def test_key_term_index_agrees_with_one_regex_per_group(key_terms, parts) -> None:
+    text = "".join(parts)
+    index = match.KeyTermIndex(key_terms)
+    assert index.passing(text) == _slow_passing(key_terms, text)
+
+
+def test_key_term_index_on_the_bundled_reference_and_seed_sentences(root: Path) -> None:
+    ref = load_reference([root / "reference"])
+    key_terms = [c.key_terms for c in ref.claims]
+    index = match.KeyTermIndex(key_terms)
+    lines = [ln for p in sorted((root / "corpus").glob("*.txt"))
+             for ln in p.read_text("utf-8").splitlines() if ln.strip()]
+    passed = 0
+    for line in lines:
+        lowered = match._lower_for_terms(line)
+        got = index.passing(lowered)
+        assert got == _slow_passing(key_terms, lowered), line
+        passed += bool(got)
+    assert 0 < passed < len(lines)
+
+
+def test_sentences_without_key_terms_are_not_scored(monkeypatch, root: Path) -> None:
+    matcher = match.Matcher(load_reference([root / "reference"]))
+    scored: list[str] = []
+    real = match.Matcher._score
+
+    def spy(self, norm, d, cos):
+        scored.append(norm)
+        return real(self, norm, d, cos)
+
+    monkeypatch.setattr(match.Matcher, "_score", spy)
+    off_topic = "The new vaccine reduced hospital admissions by half in the trial."
+    on_topic = "Magnesium supplements relieve back pain."
+    res = matcher.match_many([off_topic, on_topic])
+    assert res[0].candidates == () and res[0].best is None
+    assert res[1].best is not None
+    assert scored and all(n == match.normalize(on_topic) for n in scored)

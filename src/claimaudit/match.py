@@ -1,15 +1,18 @@
 """Match: find the reference claim a sentence makes, if any.
 
-Two steps, so that cost grows slowly with the size of the reference set:
+Three steps, so that cost grows slowly with the size of the reference set:
 
+0. Gating: a reference claim can only match a sentence that has every one of
+   its `key_terms` groups (this keeps neighbouring claims, cramps vs
+   migraine, apart). One scan of the sentence (`KeyTermIndex`) finds the
+   claims that pass; a sentence no claim passes is not scored at all.
 1. Retrieval: TF-IDF (word 1-2-grams over normalized, stemmed text) of every
    reference claim's canonical text and variants; a sparse dot product gives
    the top `top_k` reference texts for each sentence.
 2. Re-ranking: rapidfuzz `token_set_ratio` and `token_sort_ratio` on the
    normalized texts, blended with the TF-IDF cosine (token_set_ratio alone
    returns 100 whenever one token set contains the other, so it never decides
-   alone). A candidate must also hit every `key_terms` group of its reference
-   claim, which keeps neighbouring claims (cramps vs migraine) apart.
+   alone). Only the retrieved texts of claims that passed the gate compete.
 
 Every choice is explicit and recorded: the normalizer is ours (rapidfuzz's
 `processor` is passed as None on purpose because texts are pre-normalized),
@@ -104,35 +107,80 @@ def normalize(text: str) -> str:
     return " ".join(w for w in words if w not in _STOP)
 
 
-def _term_pattern(group: Sequence[str]) -> _TermGroup:
-    return _compiled_terms(tuple(group))
+def _trie_regex(terms: Sequence[str]) -> str:
+    """Return a regex matching any of `terms`, the longest one where several start alike.
+
+    Python's `re` tries the branches of an alternation one by one; a trie of
+    the terms branches on one character at a time instead, so its cost does not
+    grow with the number of terms.
+    """
+    trie: dict = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return render(trie)
 
 
-@lru_cache(maxsize=None)  # large reference sets repeat groups; `re`'s own cache holds 512
-def _compiled_terms(group: tuple[str, ...]) -> _TermGroup:
-    alts = "|".join(re.escape(t) for t in sorted(group, key=len, reverse=True))
-    return _TermGroup(group, re.compile(r"(?<![a-z0-9])(?:" + alts + r")"))
+class KeyTermIndex:
+    """Which reference claims have every one of their key-term groups in a text.
 
-
-class _TermGroup:
-    """One key-term group: `search` finds a term at the start of a word, like its regex.
-
-    The regex can only match where one of the terms occurs, and most groups
-    occur nowhere in a given sentence, so plain substring tests run first (they
-    halve the cost of key-term gating; same result).
+    A key term matches at the start of a word (`(?<![a-z0-9])term`, so "relie"
+    matches "relieve" and "relief"). One scan of the text finds, at each word
+    start, the longest term that begins there; the terms that are prefixes of it
+    begin there too. The groups those terms belong to are hit, and a claim
+    passes when all its groups are hit (a claim with no groups always passes).
+    The scan costs the same whatever the size of the reference set.
     """
 
-    __slots__ = ("terms", "pattern")
+    def __init__(self, key_terms: Sequence[Sequence[Sequence[str]]]) -> None:
+        group_ids: dict[frozenset[str], int] = {}
+        self.claim_groups: list[tuple[int, ...]] = []
+        for groups in key_terms:
+            ids = tuple(sorted({group_ids.setdefault(frozenset(g), len(group_ids)) for g in groups}))
+            self.claim_groups.append(ids)
+        self.always = tuple(ci for ci, ids in enumerate(self.claim_groups) if not ids)
+        self.claims_of_group: list[list[int]] = [[] for _ in group_ids]
+        for ci, ids in enumerate(self.claim_groups):
+            for g in ids:
+                self.claims_of_group[g].append(ci)
+        groups_of_term: dict[str, set[int]] = {}
+        for group, g in group_ids.items():
+            for term in group:
+                groups_of_term.setdefault(term, set()).add(g)
+        terms = sorted(groups_of_term)
+        self.groups_at: dict[str, frozenset[int]] = {
+            term: frozenset().union(*(groups_of_term[t] for t in terms if term.startswith(t)))
+            for term in terms
+        }
+        self.pattern = (re.compile(r"(?<![a-z0-9])(?=(" + _trie_regex(terms) + "))")
+                        if terms else None)
 
-    def __init__(self, terms: tuple[str, ...], pattern: re.Pattern[str]) -> None:
-        self.terms = terms
-        self.pattern = pattern
-
-    def search(self, text: str) -> re.Match[str] | None:
-        for t in self.terms:
-            if t in text:
-                return self.pattern.search(text)
-        return None
+    def passing(self, lowered: str) -> list[int]:
+        """Return the indices, ascending, of the claims whose key terms all occur in `lowered`."""
+        hit: set[int] = set()
+        if self.pattern is not None:
+            groups_at = self.groups_at
+            for m in self.pattern.finditer(lowered):
+                hit |= groups_at[m.group(1)]
+        if not hit:
+            return list(self.always)
+        found = set(self.always)
+        claim_groups = self.claim_groups
+        for g in hit:
+            for ci in self.claims_of_group[g]:
+                if ci not in found and all(x in hit for x in claim_groups[ci]):
+                    found.add(ci)
+        return sorted(found)
 
 
 class Matcher:
@@ -155,77 +203,87 @@ class Matcher:
             lowercase=False, dtype=np.float32,
         )
         self.doc_matrix = self.vectorizer.fit_transform(self.doc_norm or ["empty"]).T.tocsr()
-        self.key_patterns = [
-            tuple(_term_pattern(g) for g in claim.key_terms) for claim in reference.claims
-        ]
-
-    def _keys_ok(self, ci: int, lowered: str) -> bool:
-        return all(p.search(lowered) for p in self.key_patterns[ci])
+        self.keys = KeyTermIndex([claim.key_terms for claim in reference.claims])
 
     def match_many(self, texts: Sequence[str]) -> list[Match]:
         """Return one Match per text, in order.
 
-        Each text is scored whole and clause by clause (a long sentence often
-        makes its claim in one clause); a reference claim's score is its best.
+        Only the reference claims whose key terms all occur in a text can match
+        it, so a text that has none of them is not scored at all (most
+        sentences of most articles). Otherwise each text is scored whole and
+        clause by clause (a long sentence often makes its claim in one clause);
+        a reference claim's score is its best.
         """
-        if not texts:
-            return []
+        out = [Match(candidates=(), best=None) for _ in texts]
         if not self.doc_claim:
-            return [Match(candidates=(), best=None) for _ in texts]
+            return out
+        lowered = [_lower_for_terms(t) for t in texts]
+        allowed = {i: frozenset(p) for i, low in enumerate(lowered) if (p := self.keys.passing(low))}
+        if not allowed:
+            return out
         owner: list[int] = []
         units: list[str] = []
-        for i, t in enumerate(texts):
-            for u in clauses(t):
+        for i in allowed:
+            for u in clauses(texts[i]):
                 owner.append(i)
                 units.append(u)
         norms = [normalize(u) for u in units]
         sims, top = top_k(self.vectorizer.transform(norms) @ self.doc_matrix, self.settings.top_k)
-        grouped: list[list[int]] = [[] for _ in texts]
+        grouped: dict[int, list[int]] = {i: [] for i in allowed}
         for row, i in enumerate(owner):
             grouped[i].append(row)
-        return [self._rank(texts[i], [(units[r], norms[r], sims[r], top[r]) for r in rows])
-                for i, rows in enumerate(grouped)]
+        for i, rows in grouped.items():
+            out[i] = self._rank(texts[i], [(units[r], norms[r], sims[r], top[r]) for r in rows],
+                                allowed[i])
+        return out
 
-    def _rank(self, text: str, units: list[tuple[str, str, np.ndarray, np.ndarray]]) -> Match:
+    def _score(self, norm: str, d: int, cos: float) -> float:
         s = self.settings
-        lowered = _lower_for_terms(text)
+        dn = self.doc_norm[d]
+        return (s.weight_tfidf * 100.0 * cos
+                + s.weight_set * fuzz.token_set_ratio(norm, dn, processor=None)
+                + s.weight_sort * fuzz.token_sort_ratio(norm, dn, processor=None))
+
+    def _rank(self, text: str, units: list[tuple[str, str, np.ndarray, np.ndarray]],
+              allowed: frozenset[int]) -> Match:
+        """Rank the retrieved reference texts whose claim is in `allowed` (key terms all present).
+
+        When none of them was retrieved, the others are scored instead and
+        returned as near misses (no `best`), so the report can say what came close.
+        """
+        s = self.settings
         best_by_claim: dict[int, tuple[float, str, str]] = {}
-        gated: dict[int, tuple[float, str, str]] = {}
-        keys_ok: dict[int, bool] = {}  # claim index -> hits every key-term group (memo)
         for unit, norm, sims, top in units:
             clause = "" if unit == text else unit
             for d in top:
-                cos = float(sims[d])
-                if cos <= 0.0:
-                    continue
-                dn = self.doc_norm[d]
-                score = (
-                    s.weight_tfidf * 100.0 * cos
-                    + s.weight_set * fuzz.token_set_ratio(norm, dn, processor=None)
-                    + s.weight_sort * fuzz.token_sort_ratio(norm, dn, processor=None)
-                )
                 ci = self.doc_claim[d]
-                ok = keys_ok.get(ci)
-                if ok is None:
-                    ok = keys_ok[ci] = self._keys_ok(ci, lowered)
-                target = best_by_claim if ok else gated
-                if score > target.get(ci, (-1.0, "", ""))[0]:
-                    target[ci] = (score, self.doc_text[d], clause)
-        pool = best_by_claim or {}
-        ranked = sorted(pool.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        cands = tuple(
-            Candidate(self.reference.claims[ci].id, round(sc, 1), txt, cl)
-            for ci, (sc, txt, cl) in ranked[: s.candidates]
-        )
-        if not cands:
-            ranked_gated = sorted(gated.items(), key=lambda kv: (-kv[1][0], kv[0]))
-            near = tuple(
-                Candidate(self.reference.claims[ci].id, round(sc, 1), txt, cl)
-                for ci, (sc, txt, cl) in ranked_gated[: s.candidates]
-            )
-            return Match(candidates=near, best=None)
+                cos = float(sims[d])
+                if cos <= 0.0 or ci not in allowed:
+                    continue
+                score = self._score(norm, d, cos)
+                if score > best_by_claim.get(ci, (-1.0, "", ""))[0]:
+                    best_by_claim[ci] = (score, self.doc_text[d], clause)
+        if not best_by_claim:
+            near: dict[int, tuple[float, str, str]] = {}
+            for unit, norm, sims, top in units:
+                clause = "" if unit == text else unit
+                for d in top:
+                    ci = self.doc_claim[d]
+                    cos = float(sims[d])
+                    if cos <= 0.0:
+                        continue
+                    score = self._score(norm, d, cos)
+                    if score > near.get(ci, (-1.0, "", ""))[0]:
+                        near[ci] = (score, self.doc_text[d], clause)
+            return Match(candidates=self._candidates(near), best=None)
+        cands = self._candidates(best_by_claim)
         best = cands[0] if cands[0].score >= s.min_score else None
         return Match(candidates=cands, best=best)
+
+    def _candidates(self, scored: dict[int, tuple[float, str, str]]) -> tuple[Candidate, ...]:
+        ranked = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        return tuple(Candidate(self.reference.claims[ci].id, round(sc, 1), txt, cl)
+                     for ci, (sc, txt, cl) in ranked[: self.settings.candidates])
 
 
 # Up to this many reference texts, retrieval takes the top k of each dense row of

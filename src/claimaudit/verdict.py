@@ -102,11 +102,12 @@ def _overreach_terms(claim: Claim, ref: ReferenceClaim) -> list[str]:
 def decide(claim: Claim, match: Match, ref: ReferenceClaim | None) -> Finding:
     """Return the finding for one claim."""
     if match.best is None or ref is None:
-        near = ", ".join(f"{c.reference_id} ({c.score:.0f})" for c in match.candidates) or "none"
+        near = ", ".join(f"{c.reference_id} ({c.score:.0f})" for c in match.candidates)
+        reason = (f"No reference claim matches well enough (closest: {near})." if near else
+                  "No reference claim matches: none has all its key terms in this sentence.")
         return Finding(
             claim=claim, verdict="unverified", rule="CA401", reference_id=None, score=None,
-            evidence_grade=None,
-            reason=f"No reference claim matches well enough (closest: {near}).",
+            evidence_grade=None, reason=reason,
             candidates=match.candidates,
         )
     cues = cue_words(claim.cues)
