@@ -267,7 +267,7 @@ def test_sparse_top_k_keeps_the_highest_and_breaks_ties_by_index() -> None:
        st.text(alphabet="abcdeKſİı' -x", max_size=30))
 def test_word_alternation_matches_what_the_flat_alternation_matches(words: list[str],
                                                                     text: str) -> None:
-    from claimaudit.claims import _word_alternation
+    from claimaudit.regexes import word_alternation as _word_alternation
 
     flat = re.compile(r"\b(" + "|".join(sorted(set(words), key=len, reverse=True)) + r")\b",
                       re.IGNORECASE)

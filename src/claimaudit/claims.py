@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 from .records import Claim, Cue, Sentence, StrengthReading
+from .regexes import word_alternation as _word_alternation
 from .strength import read_many
 
 # Page furniture: a unit matching one of these is never a claim.
@@ -122,31 +123,6 @@ for _b in _VERB_BASES:
 _AUX = (r"is|are|was|were|be|been|being|has|have|had|can|could|may|might|will|would|should|"
         r"must|does|do|did|isn't|aren't|doesn't|don't|won't|can't|it's|that's|there's")
 _AUX_RE = re.compile(r"\b(" + _AUX + r")\b", re.IGNORECASE)
-
-
-def _word_alternation(words: Sequence[str]) -> str:
-    """Return a regex alternation matching exactly `words`, nested as a prefix tree.
-
-    `re` tries a flat alternation's branches one by one at every position; a
-    prefix tree matches the same strings (so `search` finds a match exactly when
-    the flat form does) about 40x faster on long word lists.
-    """
-    trie: dict[str, dict] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        if len(branches) == 1 and "" not in node:
-            return branches[0]
-        return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
-
-    return build(trie)
 
 
 _VERB = re.compile(

@@ -35,6 +35,7 @@ from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from .records import Candidate, Match, ReferenceSet
+from .regexes import word_alternation
 
 MATCHER_NAME = "claimaudit.TfidfFuzzMatcher.v1"
 
@@ -107,30 +108,6 @@ def normalize(text: str) -> str:
     return " ".join(w for w in words if w not in _STOP)
 
 
-def _trie_regex(terms: Sequence[str]) -> str:
-    """Return a regex matching any of `terms`, the longest one where several start alike.
-
-    Python's `re` tries the branches of an alternation one by one; a trie of
-    the terms branches on one character at a time instead, so its cost does not
-    grow with the number of terms.
-    """
-    trie: dict = {}
-    for term in terms:
-        node = trie
-        for ch in term:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def render(node: dict) -> str:
-        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return render(trie)
-
-
 class KeyTermIndex:
     """Which reference claims have every one of their key-term groups in a text.
 
@@ -139,7 +116,8 @@ class KeyTermIndex:
     start, the longest term that begins there; the terms that are prefixes of it
     begin there too. The groups those terms belong to are hit, and a claim
     passes when all its groups are hit (a claim with no groups always passes).
-    The scan costs the same whatever the size of the reference set.
+    The terms form one prefix-tree regex (`word_alternation`), so the scan
+    costs about the same whatever the size of the reference set.
     """
 
     def __init__(self, key_terms: Sequence[Sequence[Sequence[str]]]) -> None:
@@ -162,7 +140,7 @@ class KeyTermIndex:
             term: frozenset().union(*(groups_of_term[t] for t in terms if term.startswith(t)))
             for term in terms
         }
-        self.pattern = (re.compile(r"(?<![a-z0-9])(?=(" + _trie_regex(terms) + "))")
+        self.pattern = (re.compile(r"(?<![a-z0-9])(?=(" + word_alternation(terms) + "))")
                         if terms else None)
 
     def passing(self, lowered: str) -> list[int]:
