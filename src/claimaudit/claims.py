@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple
 
 from .records import Claim, Cue, Sentence, StrengthReading
+from .regexes import Caseless, fold
 from .regexes import word_alternation as _word_alternation
 from .strength import read_many
 
@@ -139,6 +142,10 @@ _PRONOUN_SUBJECT = re.compile(
 _LABEL = re.compile(r"^\W*(?:[A-Z][\w'’&/-]*\s+){0,5}[A-Z]?[\w'’&/-]+:\s+(?=\S)")
 
 
+_META, _RECOMMENDATION, _RESEARCH_ACTIVITY, _VERB_C, _AUX_C = (
+    Caseless(p) for p in (META, RECOMMENDATION, RESEARCH_ACTIVITY, _VERB, _AUX_RE))
+
+
 def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str | None:
     """Return why a unit is not a claim, or None when it is one."""
     text = sentence.text.strip()
@@ -159,20 +166,21 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
         return "lead-in"
     if ADVICE.match(text):
         return "advice"
-    if META.search(text):
+    folded = fold(text)
+    if _META.search(text, folded):
         return "about-the-article"
-    if RECOMMENDATION.search(text):
+    if _RECOMMENDATION.search(text, folded):
         return "advice"
-    if RESEARCH_ACTIVITY.search(text):
+    if _RESEARCH_ACTIVITY.search(text, folded):
         return "research-activity"
     if len(words) < 3:
         return "fragment"
-    if not _VERB.search(text) and sentence.block in ("list-item", "table-row", "paragraph"):
+    if not _VERB_C.search(text, folded) and sentence.block in ("list-item", "table-row", "paragraph"):
         return "fragment"
     if not any(ch.isalpha() for ch in text):
         return "fragment"
     if (sentence.block == "paragraph" and text[-1] not in ".!;)\"'”’" and len(words) <= 6
-            and not _AUX_RE.search(text)):
+            and not _AUX_C.search(text, folded)):
         return "fragment"  # a caption or subtitle: short, unpunctuated, no auxiliary
     return None
 
@@ -184,6 +192,7 @@ _ANAPHOR = re.compile(
 )
 
 
+_ANAPHOR_C = Caseless(_ANAPHOR)
 _DEMONSTRATIVE_OPENING = re.compile(
     r"^\W*((however|but|also|still|yet|so|thus|hence),?\s+)?(these|this|such|those|they|the\s+"
     r"(experiment|experiments|study|studies|trial|trials|research|findings|results|evidence))\b",
@@ -206,7 +215,7 @@ def match_text(sentence: Sentence, topic: str, previous: str = "") -> str:
     if sentence.block == "list-item" and sentence.lead_in:
         text = f"{sentence.lead_in} {text}"
     if (topic and not re.search(r"\b" + re.escape(topic) + r"\b", text, re.IGNORECASE)
-            and _ANAPHOR.search(text)):
+            and _ANAPHOR_C.search(text, fold(text))):
         # The article's subject is implied ("a deficiency" in an article on magnesium).
         text = f"{text} [{topic}]"
     return text
@@ -229,6 +238,7 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 _CONDITIONAL_OPENING = re.compile(r"^\W*(if|when|whether|unless|without)\b[^,]*,", re.IGNORECASE)
+_NEGATION_C = Caseless(_NEGATION)
 
 
 def claim_negated(text: str, reading: StrengthReading) -> bool:
@@ -236,7 +246,7 @@ def claim_negated(text: str, reading: StrengthReading) -> bool:
     if reading.negated:
         return True
     body = _CONDITIONAL_OPENING.sub("", text)
-    for m in _NEGATION.finditer(body):
+    for m in _NEGATION_C.finditer(body, fold(body)):
         after = body[m.end():m.end() + 40].lower().split()[:4]
         if any(w.strip(".,;") in ("enough", "sufficient", "adequate", "adequately", "sufficiently")
                for w in after):
@@ -291,6 +301,29 @@ _RECOMMENDED = re.compile(
 )
 
 
+class _Wording(NamedTuple):
+    """The audit's wording patterns searched once in a claim (None where absent)."""
+
+    soft_help: re.Match[str] | None
+    possibility: re.Match[str] | None
+    can_noncausal: re.Match[str] | None
+    recommended: re.Match[str] | None
+    modal_causal: re.Match[str] | None
+    reported: re.Match[str] | None
+    strong: re.Match[str] | None
+
+
+_WORDING_PATTERNS = tuple(Caseless(p) for p in (
+    _SOFT_HELP, _POSSIBILITY_MODAL, _CAN_NONCAUSAL, _RECOMMENDED, _MODAL_CAUSAL,
+    _REPORTED_FINDING, _STRONG_EVALUATION))
+
+
+@lru_cache(maxsize=64)  # asserted_strength and audit_cues read the same claim in turn
+def _wording(text: str) -> _Wording:
+    folded = fold(text)
+    return _Wording(*(p.search(text, folded) for p in _WORDING_PATTERNS))
+
+
 def asserted_strength(reading: StrengthReading, text: str = "") -> int:
     """Return the strength a claim asserts on the design scale (0-4).
 
@@ -316,23 +349,22 @@ def asserted_strength(reading: StrengthReading, text: str = "") -> int:
         else:
             level = 3
     if text:
+        w = _wording(text)
         if level == 3 and "absolute" not in kinds and (
-                _SOFT_HELP.search(text) or _POSSIBILITY_MODAL.search(text)
-                or _CAN_NONCAUSAL.search(text)):
+                w.soft_help or w.possibility or w.can_noncausal):
             level = 2
-        if _RECOMMENDED.search(text):
+        if w.recommended:
             level = min(level, 1)  # describes practice, not an effect
-        modal = _MODAL_CAUSAL.search(text)
-        if modal and level < 2:
+        if w.modal_causal and level < 2:
             # A causal verb the reader took as associative ("can cause pain associated
             # with ..."): "can" asserts the effect (3, as in Yu et al.), other modals
             # make it conditional (2); "can help" stays conditional.
-            strong = modal.group(1).lower() == "can" and not _SOFT_HELP.search(text)
+            strong = w.modal_causal.group(1).lower() == "can" and not w.soft_help
             level = 3 if strong else 2
         if level < 3 and not hedged and "causal" in kinds and (
-                "report" in kinds or _REPORTED_FINDING.search(text)):
+                "report" in kinds or w.reported):
             level = 3
-        if level < 4 and _STRONG_EVALUATION.search(text):
+        if level < 4 and w.strong:
             level += 1
     return level
 
@@ -341,16 +373,16 @@ def audit_cues(text: str, cues: Sequence[Cue]) -> tuple[Cue, ...]:
     """Return the cues the audit's own wording rules used, so a reason can name them."""
     have = [(c.start, c.end) for c in cues]
     out = []
-    for kind, pattern in (("booster", _STRONG_EVALUATION), ("conditional", _SOFT_HELP),
-                          ("conditional", _POSSIBILITY_MODAL), ("causal", _MODAL_CAUSAL),
-                          ("hedge", _RECOMMENDED)):
-        m = pattern.search(text)
+    w = _wording(text)
+    for kind, m in (("booster", w.strong), ("conditional", w.soft_help),
+                    ("conditional", w.possibility), ("causal", w.modal_causal),
+                    ("hedge", w.recommended)):
         # Skip a phrase the reader's cues already cover (or one found by an earlier rule).
         if m and not any(s <= m.start() and m.end() <= e or (m.start() < e and s < m.end()
                                                              and (s, e) in have[len(cues):])
                          for s, e in have):
             have.append((m.start(), m.end()))
-            out.append(Cue(kind, m.group(0), m.start(), m.end()))
+            out.append(Cue(kind, text[m.start():m.end()], m.start(), m.end()))
     return tuple(sorted(out, key=lambda c: c.start))
 
 

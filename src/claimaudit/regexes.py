@@ -29,3 +29,46 @@ def word_alternation(words: Sequence[str]) -> str:
         return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
 
     return build(trie)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def fold(text: str) -> str | None:
+    """Return `text` lower-cased where that is safe for `Caseless` patterns, else None.
+
+    Lower-casing keeps every offset and makes a case-sensitive search of a
+    lower-case pattern find exactly what a case-insensitive search of the text
+    finds, as long as the text has no non-ASCII letters (some of them fold to
+    ASCII under `re.IGNORECASE`, such as the Kelvin sign, or change length).
+    """
+    if text.isascii() or not any(ch.isalpha() for ch in _NON_ASCII.findall(text)):
+        low = text.lower()
+        if len(low) == len(text):
+            return low
+    return None
+
+
+class Caseless:
+    """A case-insensitive pattern that searches lower-cased text when it can (about 2x faster).
+
+    `search(text, folded)` takes the text and `fold(text)`; it returns the same
+    match span as `pattern.search(text)`. Read matched words from the original
+    text by span: `m.group()` of a folded search is lower case.
+    """
+
+    __slots__ = ("pattern", "lower")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        if re.search(r"(?<!\\)[A-Z]", pattern.pattern.replace("\\\\", "")):
+            raise ValueError(f"pattern has upper-case letters: {pattern.pattern[:60]!r}")
+        self.pattern = pattern
+        self.lower = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+    def search(self, text: str, folded: str | None) -> re.Match[str] | None:
+        if folded is None:
+            return self.pattern.search(text)
+        return self.lower.search(folded)
+
+    def finditer(self, text: str, folded: str | None):
+        return self.pattern.finditer(text) if folded is None else self.lower.finditer(folded)

@@ -1,0 +1,71 @@
+"""The regex helpers: a Caseless search finds exactly what the case-insensitive pattern finds."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimaudit import claims
+from claimaudit.regexes import Caseless, fold, word_alternation
+
+CASELESS = [v for v in vars(claims).values() if isinstance(v, Caseless)] + list(
+    claims._WORDING_PATTERNS)
+
+_PIECES = ["It ", "MAY ", "may ", "Can ", "help ", "cause ", "not ", "enough ", "This article ",
+           "is ", "recommended ", "highly effective", "Studies FOUND ", "K", "ſ", "İ", "ß",
+           "é", "’", "n’t ", "don't ", "", ", consider ", "which can lead ", "to ", "pain. "]
+
+
+def _spans(it) -> list[tuple[int, int]]:
+    return [m.span() for m in it]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.text(max_size=8))
+def test_caseless_search_equals_the_case_insensitive_search(pieces, noise) -> None:
+    text = "".join(pieces) + noise
+    for c in CASELESS:
+        want = c.pattern.search(text)
+        got = c.search(text, fold(text))
+        assert (got and got.span()) == (want and want.span()), c.pattern.pattern[:50]
+        assert _spans(c.finditer(text, fold(text))) == _spans(c.pattern.finditer(text))
+
+
+def test_caseless_on_the_seed_corpus(root: Path) -> None:
+    lines = [ln for p in sorted((root / "corpus").glob("*.txt"))
+             for ln in p.read_text("utf-8").splitlines() if ln.strip()]
+    hits = 0
+    for line in lines:
+        for c in CASELESS:
+            want = c.pattern.search(line)
+            got = c.search(line, fold(line))
+            assert (got and got.span()) == (want and want.span()), (line, c.pattern.pattern[:50])
+            hits += want is not None
+    assert hits > 100
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("Magnesium MAY help.", "magnesium may help."),
+    ("Doesn’t — “quoted”", "doesn’t — “quoted”"),   # non-ASCII punctuation is fine
+    ("Café", None),                                  # a non-ASCII letter: search the text itself
+    ("KELVIN \u212a", None),
+])
+def test_fold(text: str, folded: str | None) -> None:
+    assert fold(text) == folded
+
+
+def test_caseless_refuses_a_pattern_with_capitals() -> None:
+    with pytest.raises(ValueError):
+        Caseless(re.compile(r"by [A-Z][a-z]+", re.IGNORECASE))
+    Caseless(re.compile(r"\bnot\b\W+\S", re.IGNORECASE))  # escapes are not capitals
+
+
+def test_word_alternation_prefers_the_longest_word() -> None:
+    rx = re.compile("(" + word_alternation(["mag", "magnes", "magnesium", "pain"]) + ")")
+    assert rx.match("magnesium-rich").group(1) == "magnesium"
+    assert rx.match("magnet").group(1) == "mag"
+    assert rx.match("pai") is None
