@@ -11,8 +11,8 @@ Memory then holds one article at a time plus a few numbers per article.
 The files are byte-identical to `report.write_reports(report.report_dict(...))`
 (tests/test_throughput_features.py checks it):
 
-- JSON: `encode` writes what `json.dumps(obj, ensure_ascii=False, indent=2)`
-  writes, at any nesting depth, about twice as fast (no generator per level).
+- JSON: each article is serialized by `report.encode` (the same serializer
+  as the whole document) at the nesting depth it takes in the document.
 - CSV: `csv_rows` formats values as pandas' `DataFrame.to_csv` does for the
   report's column types (None and NaN empty, bools True/False, floats as repr)
   through the same `csv` writer settings.
@@ -38,6 +38,7 @@ from .report import (
     CSV_COLUMNS,
     article_dict,
     dumps,
+    encode,
     markdown_errors,
     markdown_flagged,
     markdown_head,
@@ -51,110 +52,7 @@ STREAM_FORMATS = ("json", "csv", "markdown")
 
 # --- JSON ------------------------------------------------------------------------
 
-_INF = float("inf")
 _float_repr = float.__repr__
-_int_repr = int.__repr__
-_INDENTS = ["\n" + "  " * i for i in range(64)]
-
-
-def _float(o: float) -> str:
-    if o != o:
-        return "NaN"
-    if o == _INF:
-        return "Infinity"
-    if o == -_INF:
-        return "-Infinity"
-    return _float_repr(o)
-
-
-def _key(k: Any) -> str:
-    if isinstance(k, str):
-        return _json_str(k)
-    if isinstance(k, float):
-        return _json_str(_float(k))
-    if k is True:
-        return '"true"'
-    if k is False:
-        return '"false"'
-    if k is None:
-        return '"null"'
-    if isinstance(k, int):
-        return _json_str(_int_repr(k))
-    raise TypeError(f"keys must be str, int, float, bool or None, not {k.__class__.__name__}")
-
-
-def _scalar(o: Any) -> str | None:
-    """Return the JSON text of a scalar, or None for a container."""
-    if isinstance(o, str):
-        return _json_str(o)
-    if o is None:
-        return "null"
-    if o is True:
-        return "true"
-    if o is False:
-        return "false"
-    if isinstance(o, int):
-        return _int_repr(o)
-    if isinstance(o, float):
-        return _float(o)
-    if isinstance(o, (list, tuple, dict)):
-        return None
-    raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
-
-
-def _encode(o: Any, level: int, out: Any) -> None:
-    t = type(o)
-    if t is dict or (t is not list and t is not tuple and isinstance(o, dict)):
-        if not o:
-            out("{}")
-            return
-        ind = _INDENTS[level + 1]
-        opener = "{"
-        for k, v in o.items():
-            head = opener + ind + (_json_str(k) if type(k) is str else _key(k)) + ": "
-            opener = ","
-            tv = type(v)
-            if tv is str:
-                out(head + _json_str(v))
-            elif tv is int:
-                out(head + _int_repr(v))
-            else:
-                text = _scalar(v)
-                if text is None:
-                    out(head)
-                    _encode(v, level + 1, out)
-                else:
-                    out(head + text)
-        out(_INDENTS[level] + "}")
-    elif t is list or t is tuple or isinstance(o, (list, tuple)):
-        if not o:
-            out("[]")
-            return
-        ind = _INDENTS[level + 1]
-        sep = "[" + ind
-        for v in o:
-            text = _scalar(v)
-            if text is None:
-                out(sep)
-                _encode(v, level + 1, out)
-            else:
-                out(sep + text)
-            sep = "," + ind
-        out(_INDENTS[level] + "]")
-    else:
-        out(_scalar(o))
-
-
-def encode(obj: Any, level: int = 0) -> str:
-    """Return `json.dumps(obj, ensure_ascii=False, indent=2)` as if `obj` sat `level` deep.
-
-    Nested lines are indented for that depth (the first line is not), so an
-    article entry encoded at level 2 can be pasted into the document's
-    "articles" list.
-    """
-    parts: list[str] = []
-    _encode(obj, level, parts.append)
-    return "".join(parts)
 
 
 # --- CSV -------------------------------------------------------------------------
