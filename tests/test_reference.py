@@ -40,6 +40,9 @@ BAD_CASES = [
     ("study without design",        ("        design: meta-analysis\n", ""),          "a study has no 'design'"),
     ("unknown field",               ("    grade: moderate\n", "    grade: moderate\n    colour: red\n"), "unknown field(s) colour"),
     ("YAML syntax error",           ("    text: Walking", "    text: [Walking"),      "ref.yaml:"),
+    ("subject without terms",       ("claims:\n", "subject: {name: walking}\nclaims:\n"), "ref.yaml:1: 'subject' must be a mapping with name and terms"),
+    ("subject terms not a list",    ("claims:\n", "subject: {name: walking, terms: walk}\nclaims:\n"), "subject terms must be a non-empty list"),
+    ("unknown top-level key",       ("claims:\n", "subjects: walking\nclaims:\n"), "unknown top-level key(s) subjects; allowed: claims, subject"),
 ]
 # fmt: on
 
@@ -106,3 +109,16 @@ def test_empty_studies_only_for_insufficient_evidence() -> None:
 """, "    studies: []\n")
     (claim,) = parse_reference_text(text, "ref.yaml")
     assert claim.studies == ()
+
+
+def test_file_subject_applies_to_every_claim() -> None:
+    text = "subject:\n  name: Walking\n  terms: [walk, Stroll]\n" + GOOD
+    (claim,) = parse_reference_text(text, "ref.yaml")
+    assert claim.subject == "walking" and claim.subject_terms == ("walk", "stroll")
+    (plain,) = parse_reference_text(GOOD, "ref.yaml")
+    assert plain.subject == "" and plain.subject_terms == ()
+
+
+def test_bundled_reference_declares_its_subject(root: Path) -> None:
+    ref = load_reference([root / "reference"])
+    assert {c.subject for c in ref.claims} == {"magnesium"}

@@ -57,6 +57,7 @@ class MatchSettings:
     candidates: int = 3
     multi_margin: float = 10.0  # also judge runners-up within this many points of the best
     multi_policy: str = "lenient"  # lenient: the mildest verdict wins; strict: the most serious
+    subject_mentions: int = 3  # an article naming a subject this often is about it
     weight_tfidf: float = 0.5
     weight_set: float = 0.3
     weight_sort: float = 0.2
@@ -182,21 +183,67 @@ class Matcher:
         )
         self.doc_matrix = self.vectorizer.fit_transform(self.doc_norm or ["empty"]).T.tocsr()
         self.keys = KeyTermIndex([claim.key_terms for claim in reference.claims])
+        terms: dict[str, set[str]] = {}
+        for claim in reference.claims:
+            if claim.subject:
+                terms.setdefault(claim.subject, set()).update(claim.subject_terms)
+        self.subjects = tuple(sorted(terms))
+        self._subject_index = KeyTermIndex([(tuple(sorted(terms[n])),) for n in self.subjects])
+        self._subject_patterns = tuple(
+            re.compile(r"(?<![a-z0-9])(?:" + word_alternation(sorted(terms[n])) + ")")
+            for n in self.subjects)
+        self._claim_subject = [claim.subject for claim in reference.claims]
 
-    def match_many(self, texts: Sequence[str]) -> list[Match]:
+    def subject_mentions(self, text: str) -> dict[str, int]:
+        """Return how often `text` mentions each subject of the reference set."""
+        lowered = text.lower()
+        return {n: len(p.findall(lowered)) for n, p in zip(self.subjects, self._subject_patterns)}
+
+    def about(self, mentions: dict[str, int]) -> frozenset[str]:
+        """Return the subjects an article is about: those it names `subject_mentions` times."""
+        return frozenset(n for n, k in mentions.items() if k >= self.settings.subject_mentions)
+
+    def _in_scope(self, claims: list[int], text: str, about: frozenset[str] | None) -> list[int]:
+        """Keep the claims whose subject the article is about or the sentence names.
+
+        A reference claim about magnesium and kidneys must not match a news story's
+        sentence on kidney disease that never mentions magnesium.
+        """
+        if about is None or not self.subjects:
+            return claims
+        named: set[str] | None = None
+        out = []
+        for ci in claims:
+            subject = self._claim_subject[ci]
+            if subject and subject not in about:
+                if named is None:
+                    named = {self.subjects[i] for i in self._subject_index.passing(text.lower())}
+                if subject not in named:
+                    continue
+            out.append(ci)
+        return out
+
+    def match_many(self, texts: Sequence[str], about: frozenset[str] | None = None) -> list[Match]:
         """Return one Match per text, in order.
 
         Only the reference claims whose key terms all occur in a text can match
-        it, so a text that has none of them is not scored at all (most
-        sentences of most articles). Otherwise each text is scored whole and
-        clause by clause (a long sentence often makes its claim in one clause);
-        a reference claim's score is its best.
+        it, and only those whose subject (if their file declares one) is in
+        `about` (the subjects of the article, see `about`; None: every subject)
+        or named in the text itself. A text no claim passes is not scored at
+        all (most sentences of most articles). Otherwise each text is scored
+        whole and clause by clause (a long sentence often makes its claim in
+        one clause); a reference claim's score is its best.
         """
         out = [Match(candidates=(), best=None) for _ in texts]
         if not self.doc_claim:
             return out
-        lowered = [_lower_for_terms(t) for t in texts]
-        allowed = {i: frozenset(p) for i, low in enumerate(lowered) if (p := self.keys.passing(low))}
+        allowed = {}
+        for i, t in enumerate(texts):
+            passing = self.keys.passing(_lower_for_terms(t))
+            if passing:
+                passing = self._in_scope(passing, t, about)
+            if passing:
+                allowed[i] = frozenset(passing)
         if not allowed:
             return out
         owner: list[int] = []

@@ -204,9 +204,15 @@ class Auditor:
     def audit_article(self, article: Article) -> ArticleReport:
         """Audit one decoded article (pure: no file access)."""
         sentences = segment(article)
-        claims = read_claims(sentences, article_topic(article, self.subjects))
+        if self.matcher.subjects:
+            mentions = self.matcher.subject_mentions(article.text)
+            about = self.matcher.about(mentions)
+            topic = max(sorted(about), key=lambda n: mentions[n]) if about else ""
+        else:  # no subject declared: the commonest subject-like key term, every claim in scope
+            about, topic = None, article_topic(article, self.subjects)
+        claims = read_claims(sentences, topic)
         claim_list = [c for c in claims if c.is_claim]
-        matches = self.matcher.match_many([c.match_text for c in claim_list])
+        matches = self.matcher.match_many([c.match_text for c in claim_list], about)
         findings = [self._judge(c, m) for c, m in zip(claim_list, matches)]
         findings, unused = apply_suppressions(article, findings, self._ignored_for(article.path))
         skipped = tuple(

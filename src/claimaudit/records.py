@@ -139,6 +139,8 @@ class ReferenceClaim:
     note: str = ""
     source: str = ""  # "path:line" of the entry
     topic: str = ""
+    subject: str = ""  # what the claim is about ("magnesium"), from its file's `subject:`
+    subject_terms: tuple[str, ...] = ()  # words that mention the subject (word prefixes)
 
 
 @dataclass(frozen=True)

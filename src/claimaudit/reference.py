@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -111,12 +112,34 @@ def parse_reference_text(text: str, path: str = "<reference>") -> list[Reference
         return []
     if not isinstance(data, dict) or "claims" not in data:
         raise _fail(path, 1, "expected a mapping with a 'claims:' list at the top level")
+    unknown = sorted(set(data) - {"claims", "subject"})
+    if unknown:
+        raise _fail(path, 1, f"unknown top-level key(s) {', '.join(map(str, unknown))}; "
+                    "allowed: claims, subject")
+    subject, subject_terms = _subject(data.get("subject"), path)
     items = data["claims"] or []
     if not isinstance(items, list):
         raise _fail(path, 1, "'claims' must be a list of entries; start each entry with '- id: '")
     lines = _entry_lines(node)
-    return [_claim(item, path, lines[i] if i < len(lines) else None)
+    return [replace(_claim(item, path, lines[i] if i < len(lines) else None),
+                    subject=subject, subject_terms=subject_terms)
             for i, item in enumerate(items)]
+
+
+def _subject(value: Any, path: str) -> tuple[str, tuple[str, ...]]:
+    """Validate a file's `subject: {name, terms}` (optional); return (name, terms)."""
+    if value is None:
+        return "", ()
+    hint = "write subject: {name: magnesium, terms: [magnesium, hypomagnes]}"
+    if not isinstance(value, dict) or set(value) != {"name", "terms"}:
+        raise _fail(path, 1, f"'subject' must be a mapping with name and terms; {hint}")
+    name, terms = value["name"], value["terms"]
+    if not isinstance(name, str) or not name.strip():
+        raise _fail(path, 1, f"subject name must be text; {hint}")
+    if not isinstance(terms, list) or not terms or not all(
+            isinstance(t, str) and t.strip() for t in terms):
+        raise _fail(path, 1, f"subject terms must be a non-empty list of words; {hint}")
+    return name.strip().lower(), tuple(t.strip().lower() for t in terms)
 
 
 def _parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:

@@ -1,0 +1,77 @@
+"""Subject scope: a reference claim only matches in articles about its subject or sentences naming it.
+
+The bundled reference set is about magnesium. Health news on other subjects
+shares its key terms (kidney disease, blood tests, bone mineral density); the
+audit must not judge those sentences against magnesium evidence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimaudit.ingest import article_from_text
+from claimaudit.pipeline import Auditor
+from claimaudit.reference import load_reference
+
+KIDNEY = "People with kidney problems are particularly vulnerable to magnesium deficiency."
+KIDNEY_NO_SUBJECT = "People with kidney problems are particularly vulnerable to deficiency."
+OFF_TOPIC = [
+    "A new blood test accurately reflects total iron stores, the researchers reported.",
+    "Kidney disease raises the risk of complications because the kidneys cannot clear excess fluid.",
+    "Increases in bone mineral density were greater with the new drug than with placebo.",
+]
+
+
+@pytest.fixture(scope="module")
+def auditor(root: Path) -> Auditor:
+    return Auditor(load_reference([root / "reference"]))
+
+
+def _verdicts(auditor: Auditor, text: str) -> dict[str, str]:
+    report = auditor.audit_article(article_from_text(text, path="a.txt"))
+    return {f.claim.sentence.text: f.verdict for f in report.findings}
+
+
+@pytest.mark.parametrize("sentence", OFF_TOPIC)
+def test_off_topic_news_is_not_judged_against_magnesium_evidence(auditor, sentence) -> None:
+    story = f"Hospital news\n\n{sentence} The trial enrolled 400 adults.\n"
+    assert _verdicts(auditor, story)[sentence] == "unverified"
+
+
+@pytest.mark.parametrize("sentence", OFF_TOPIC)
+def test_the_same_sentences_are_judged_in_an_article_about_magnesium(auditor, sentence) -> None:
+    article = ("Magnesium and health\n\nMagnesium is a mineral. Magnesium is in nuts. "
+               f"Many adults take magnesium.\n\n{sentence}\n")
+    mentions = auditor.matcher.subject_mentions(article)
+    assert auditor.matcher.about(mentions) == {"magnesium"}
+    # In scope now: the matcher considers the reference claims (a verdict or near candidates).
+    report = auditor.audit_article(article_from_text(article, path="a.txt"))
+    (finding,) = [f for f in report.findings if f.claim.sentence.text == sentence]
+    assert finding.candidates
+
+
+def test_a_sentence_naming_the_subject_is_judged_in_any_article(auditor) -> None:
+    story = f"Hospital news\n\n{KIDNEY} The trial enrolled 400 adults.\n"
+    assert _verdicts(auditor, story)[KIDNEY] != "unverified"
+    story_without = f"Hospital news\n\n{KIDNEY_NO_SUBJECT} The trial enrolled 400 adults.\n"
+    assert _verdicts(auditor, story_without)[KIDNEY_NO_SUBJECT] == "unverified"
+
+
+def test_about_needs_enough_mentions(auditor) -> None:
+    m = auditor.matcher
+    assert m.about(m.subject_mentions("Magnesium. Magnesium.")) == frozenset()
+    assert m.about(m.subject_mentions("Magnesium, hypomagnesemia and Epsom salts.")) == {"magnesium"}
+    assert m.subject_mentions("The 200 mg tablet; bone mineral density.") == {"magnesium": 0}
+
+
+def test_a_reference_set_without_subjects_keeps_every_claim_in_scope(mini: Path, tmp_path) -> None:
+    text = (mini / "reference" / "vitamin-c.yaml").read_text("utf-8")
+    start, end = text.index("subject:"), text.index("claims:")
+    (tmp_path / "vc.yaml").write_text(text[:start] + text[end:], "utf-8")
+    auditor = Auditor(load_reference([tmp_path / "vc.yaml"]))
+    assert auditor.matcher.subjects == ()
+    sentence = "Regular ascorbic acid supplements prevent the common cold."
+    story = f"News\n\n{sentence}\n"
+    assert _verdicts(auditor, story)[sentence] != "unverified"
