@@ -459,7 +459,7 @@ def analyse(text: str) -> _Analysis:
     pairs = _TOKEN_WS_RE.findall(low)
     toks = [p.lstrip() for p in pairs]
     tget = _TAGMAP.get
-    tags = [tg if (tg := tget(t)) is not None else ("NUM" if t[0].isdigit() else "_") for t in toks]
+    tags = [tget(t) or ("NUM" if t[0].isdigit() else "_") for t in toks]  # no tag is empty
     words = _CUEWORDS
     bigrams = _BIGRAMS
     starters = _STARTERS
@@ -898,19 +898,22 @@ def _public_kind(c: list, toks: list[str], level: int) -> str | None:
 def _reading(a: _Analysis, model_level: int) -> StrengthReading:
     level, negated = _decide(a, model_level)
     toks = a.toks
-    spans = a.spans
     text = a.text
     cues = []
     for c in a.cues:
         kind = _public_kind(c, toks, level)
         if kind is not None:
+            spans = a.spans
             start, end = spans[c[1]][0], spans[c[2] - 1][1]
             cues.append(Cue(kind, text[start:end], start, end))
-    for i, t in enumerate(toks):
-        # A condition clause ("if you take it daily, ...", "..., unless ...") makes the claim conditional.
-        if t in _CONDITION_WORDS and (i == 0 or toks[i - 1] in _CONDITION_AFTER or not toks[i - 1][0].isalnum()):
-            cues.append(Cue("conditional", text[spans[i][0] : spans[i][1]], spans[i][0], spans[i][1]))
+    if any(w in toks for w in _CONDITION_WORDS):
+        spans = a.spans
+        for i, t in enumerate(toks):
+            # A condition clause ("if you take it daily, ...", "..., unless ...") makes the claim conditional.
+            if t in _CONDITION_WORDS and (i == 0 or toks[i - 1] in _CONDITION_AFTER or not toks[i - 1][0].isalnum()):
+                cues.append(Cue("conditional", text[spans[i][0] : spans[i][1]], spans[i][0], spans[i][1]))
     if a.question:
+        spans = a.spans
         k = len(toks) - 1
         while toks[k] != "?":
             k -= 1
