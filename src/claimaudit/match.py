@@ -137,8 +137,9 @@ class KeyTermIndex:
             for term in group:
                 groups_of_term.setdefault(term, set()).add(g)
         terms = sorted(groups_of_term)
-        self.groups_at: dict[str, frozenset[int]] = {
-            term: frozenset().union(*(groups_of_term[t] for t in terms if term.startswith(t)))
+        self.groups_at: dict[str, frozenset[int]] = {  # the groups of a term and its prefixes
+            term: frozenset().union(*(groups_of_term[term[:k]] for k in range(1, len(term) + 1)
+                                      if term[:k] in groups_of_term))
             for term in terms
         }
         self.pattern = (re.compile(r"(?<![a-z0-9])(?=(" + word_alternation(terms) + "))")
