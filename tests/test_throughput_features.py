@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -370,3 +372,59 @@ def test_sentences_without_key_terms_are_not_scored(monkeypatch, root: Path) -> 
     assert res[0].candidates == () and res[0].best is None
     assert res[1].best is not None
     assert scored and all(n == match.normalize(on_topic) for n in scored)
+
+
+# --- the parsed-reference cache -----------------------------------------------------
+
+
+def test_cached_reference_equals_the_parsed_one(reference: Path, tmp_path: Path) -> None:
+    fresh = load_reference([reference])
+    first = cache.load_reference_cached([reference], tmp_path / "c")
+    (entry,) = (tmp_path / "c" / cache.REFERENCE_DIR).glob("*.json")
+    entry_bytes = entry.read_bytes()
+    second = cache.load_reference_cached([reference], tmp_path / "c")  # from the entry
+    assert fresh == first == second
+    assert entry.read_bytes() == entry_bytes
+
+
+def test_reference_cache_misses_when_a_file_changes(reference: Path, tmp_path: Path) -> None:
+    cache.load_reference_cached([reference], tmp_path / "c")
+    f = reference / "vitamin-c.yaml"
+    f.write_text(f.read_text("utf-8").replace("slightly shorten", "a little shorten"), "utf-8")
+    ref = cache.load_reference_cached([reference], tmp_path / "c")
+    assert ref == load_reference([reference])
+    assert "a little shorten" in ref.by_id()["VC-002"].text
+    assert len(list((tmp_path / "c" / cache.REFERENCE_DIR).glob("*.json"))) == 2
+
+
+def test_damaged_reference_entry_is_parsed_again(reference: Path, tmp_path: Path) -> None:
+    cache.load_reference_cached([reference], tmp_path / "c")
+    (entry,) = (tmp_path / "c" / cache.REFERENCE_DIR).glob("*.json")
+    entry.write_bytes(entry.read_bytes()[:100])
+    assert cache.load_reference_cached([reference], tmp_path / "c") == load_reference([reference])
+
+
+def test_invalid_reference_is_reported_and_never_cached(reference: Path, tmp_path: Path) -> None:
+    f = reference / "vitamin-c.yaml"
+    f.write_text(f.read_text("utf-8").replace("grade: strong", "grade: superb"), "utf-8")
+    from claimaudit.reference import ReferenceError
+
+    for _ in range(2):
+        with pytest.raises(ReferenceError, match="unknown grade 'superb'"):
+            cache.load_reference_cached([reference], tmp_path / "c")
+    assert not list((tmp_path / "c").rglob("*.json"))
+
+
+def test_pruning_article_contexts_keeps_the_reference_cache(corpus: Path, reference: Path,
+                                                           tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    cache.load_reference_cached([reference], store)
+    old = time.time() - 7200
+    for i in range(cache.KEEP_CONTEXTS + 2):
+        d = store / f"context{i}"
+        d.mkdir(parents=True)
+        os.utime(d, (old, old))
+    os.utime(store / cache.REFERENCE_DIR, (old - 10, old - 10))
+    cache.ArticleCache(store, "fresh-context").prepare()
+    assert (store / cache.REFERENCE_DIR).is_dir()
+    assert len([p for p in store.iterdir() if p.name.startswith("context")]) < cache.KEEP_CONTEXTS + 2

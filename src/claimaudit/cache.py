@@ -26,6 +26,7 @@ files) are not cached.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -37,8 +38,10 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
+import orjson
+
 from . import __version__
-from .records import SCHEMA, ReferenceSet
+from .records import SCHEMA, ReferenceClaim, ReferenceSet, Study
 from .streaming import ArticleOutput
 
 ENTRY_FORMAT = 2  # bump when ArticleOutput's fields or the layout below change
@@ -69,6 +72,72 @@ def context_key(reference: ReferenceSet, settings: object) -> str:
     parts = [SCHEMA, __version__, str(ENTRY_FORMAT), code_digest(), reference.sha256,
              "\n".join(reference.paths), repr(settings)]
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+REFERENCE_DIR = "reference"  # parsed reference sets, beside the article contexts
+KEEP_REFERENCES = 4
+
+
+def load_reference_cached(paths: list[str | Path] | tuple[str | Path, ...],
+                          cache_dir: str | Path | None) -> ReferenceSet:
+    """Load the reference set, from `cache_dir` when these files were parsed before.
+
+    Parsing YAML is most of the cost of loading a large reference set (about 3 s
+    for 8,000 entries, against 0.2 s for the JSON of the parsed set). An entry
+    is keyed by the files' paths and bytes and claimaudit's code digest, so it is
+    only ever the result of parsing these very files with this very code (and a
+    set that failed validation is never stored). A damaged entry is re-parsed.
+    """
+    from .reference import parse_reference_files, read_reference_files
+
+    read = read_reference_files(paths)
+    if cache_dir is None:
+        return parse_reference_files(read)
+    key = hashlib.sha256("\0".join(
+        [SCHEMA, __version__, code_digest(), read.sha256, *map(str, read.files)]
+    ).encode("utf-8", "surrogatepass")).hexdigest()
+    path = Path(cache_dir) / REFERENCE_DIR / f"{key[:32]}.json"
+    try:
+        ref = _reference_from_json(orjson.loads(path.read_bytes()))
+        if ref.sha256 == read.sha256 and ref.paths == tuple(map(str, read.files)):
+            os.utime(path)
+            return ref
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    ref = parse_reference_files(read)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(path, orjson.dumps(dataclasses.asdict(ref)))
+        entries = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP_REFERENCES:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return ref
+
+
+def _reference_from_json(d: dict) -> ReferenceSet:
+    claims = []
+    for c in d["claims"]:
+        c = dict(c)
+        c["studies"] = tuple(Study(**st) for st in c["studies"])
+        c["key_terms"] = tuple(tuple(g) for g in c["key_terms"])
+        for name in ("variants", "overreach", "subject_terms"):
+            c[name] = tuple(c[name])
+        claims.append(ReferenceClaim(**c))
+    return ReferenceSet(claims=tuple(claims), paths=tuple(d["paths"]), sha256=d["sha256"])
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def encode_entry(output: ArticleOutput) -> bytes:
@@ -136,15 +205,7 @@ class ArticleCache:
         try:
             self.prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-                raise
+            _write_atomic(path, data)
         except OSError:
             pass  # a cache that cannot be written only costs time
 
@@ -165,7 +226,7 @@ class ArticleCache:
 
     def _prune(self) -> None:
         """Delete contexts beyond the KEEP_CONTEXTS most recent that were unused for an hour."""
-        contexts = sorted((p for p in self.root.iterdir() if p.is_dir()),
+        contexts = sorted((p for p in self.root.iterdir() if p.is_dir() and p.name != REFERENCE_DIR),
                           key=lambda p: p.stat().st_mtime, reverse=True)
         now = time.time()
         for p in contexts[KEEP_CONTEXTS:]:

@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .evaluate import evaluate, format_scores, load_gold
 from .pipeline import Settings, audit
-from .reference import ReferenceError, load_reference
+from .reference import ReferenceError
 from .report import report_dict, write_atomic
 
 
@@ -73,9 +73,11 @@ def _load_config(paths, config_file, overrides):  # noqa: ANN001, ANN202
         raise InputProblem(str(exc)) from None
 
 
-def _load_reference(paths: tuple[str, ...]):
+def _load_reference(paths: tuple[str, ...], cache_dir: str | Path | None = None):
+    from .cache import load_reference_cached
+
     try:
-        return load_reference(list(paths))
+        return load_reference_cached(list(paths), cache_dir)
     except ReferenceError as exc:
         raise InputProblem(str(exc)) from None
 
@@ -152,9 +154,10 @@ def main(ctx: click.Context, debug: bool) -> None:
                    "CPU; 1: no worker processes].")
 @click.option("--cache", "cache_dir", default=None, metavar="DIR",
               help="Cache of audited articles: an unchanged article (same bytes, reference "
-                   "set, settings and claimaudit version) is not audited again "
-                   "[default: OUT/.cache].")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the article cache.")
+                   "set, settings and claimaudit version) is not audited again; the parsed "
+                   "reference set is kept there too [default: OUT/.cache].")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the cache (articles and parsed reference set).")
 def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | None,
               formats: str, quiet: bool, config_file: str | None, fail_on: str | None,
               exit_zero: bool | None, min_score: float | None,
@@ -185,17 +188,17 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | Non
         "exit-zero": (exit_zero, "--exit-zero" if exit_zero else "--no-exit-zero"),
         "min-score": (min_score, "--min-score"), "ignore": (ignore or None, "--ignore"),
     })
-    ref = _load_reference(cfg.reference)
+    files_out = out if out_given or any(f in FILE_FORMATS for f in wanted) else None
+    cache_path = (None if no_cache or (files_out is None and cache_dir is None)
+                  else cache_dir or Path(out) / ".cache")
+    ref = _load_reference(cfg.reference, cache_path)
     settings = cfg.settings()
     # issue 6: parallel, cached, and streamed to the files (memory does not grow
     # with the corpus); `doc` is complete only when html or a stream format needs it.
     from .batch import audit_to_files
 
-    files_out = out if out_given or any(f in FILE_FORMATS for f in wanted) else None
     result = audit_to_files(
-        list(paths), ref, settings, files_out, wanted, jobs=jobs,
-        cache_dir=None if no_cache or (files_out is None and cache_dir is None)
-        else cache_dir or Path(out) / ".cache",
+        list(paths), ref, settings, files_out, wanted, jobs=jobs, cache_dir=cache_path,
         full_doc=any(f not in ("json", "csv", "markdown") for f in wanted))
     doc, written = result.doc, list(result.written)
     if "html" in wanted:  # issue 4: one page per article + index.html

@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -56,13 +56,34 @@ def reference_files(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Pa
 
 def load_reference(paths: list[str | Path] | tuple[str | Path, ...]) -> ReferenceSet:
     """Load, validate and return the reference set from files or folders."""
+    return parse_reference_files(read_reference_files(paths))
+
+
+class ReferenceFiles(NamedTuple):
+    """The reference files read but not parsed, and their SHA-256 (the reference set's)."""
+
+    files: tuple[Path, ...]
+    texts: tuple[str, ...]
+    sha256: str
+
+
+def read_reference_files(paths: list[str | Path] | tuple[str | Path, ...]) -> ReferenceFiles:
+    """Read the reference files (UTF-8 text, or a one-line error) without parsing them."""
     files = reference_files(paths)
-    claims: list[ReferenceClaim] = []
-    seen: dict[str, str] = {}
+    texts = []
     digest = hashlib.sha256()
     for f in files:
         data, text = _read_text(f)
         digest.update(f.name.encode() + b"\0" + data + b"\0")
+        texts.append(text)
+    return ReferenceFiles(tuple(files), tuple(texts), digest.hexdigest())
+
+
+def parse_reference_files(read: ReferenceFiles) -> ReferenceSet:
+    """Parse and validate read reference files into the reference set."""
+    claims: list[ReferenceClaim] = []
+    seen: dict[str, str] = {}
+    for f, text in zip(read.files, read.texts):
         for claim in parse_reference_text(text, str(f)):
             if claim.id in seen:
                 raise _fail(str(f), int(claim.source.rsplit(":", 1)[1]),
@@ -70,8 +91,8 @@ def load_reference(paths: list[str | Path] | tuple[str | Path, ...]) -> Referenc
                             "give each claim its own id")
             seen[claim.id] = claim.source
             claims.append(claim)
-    return ReferenceSet(claims=tuple(claims), paths=tuple(str(f) for f in files),
-                        sha256=digest.hexdigest())
+    return ReferenceSet(claims=tuple(claims), paths=tuple(str(f) for f in read.files),
+                        sha256=read.sha256)
 
 
 def _read_text(f: Path) -> tuple[bytes, str]:
