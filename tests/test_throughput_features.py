@@ -339,6 +339,11 @@ def test_key_term_index_agrees_with_one_regex_per_group(key_terms, parts) -> Non
     text = "".join(parts)
     index = match.KeyTermIndex(key_terms)
     assert index.passing(text) == _slow_passing(key_terms, text)
+    labels = ["a" if i % 3 else "" for i in range(len(key_terms))]
+    labelled = match.KeyTermIndex(key_terms, labels)
+    for wanted in (None, {""}, {"a"}, {"", "a"}, set()):
+        assert labelled.passing(text, wanted) == [
+            ci for ci in _slow_passing(key_terms, text) if wanted is None or labels[ci] in wanted]
 
 
 def test_key_term_index_on_the_bundled_reference_and_seed_sentences(root: Path) -> None:

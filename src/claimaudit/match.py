@@ -22,7 +22,7 @@ and the matcher's name and settings go into each report.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -118,20 +118,31 @@ class KeyTermIndex:
     begin there too. The groups those terms belong to are hit, and a claim
     passes when all its groups are hit (a claim with no groups always passes).
     The terms form one prefix-tree regex (`word_alternation`), so the scan
-    costs about the same whatever the size of the reference set.
+    costs about the same whatever the size of the reference set; each claim is
+    then looked at only when its *anchor*, the group it shares with the fewest
+    other claims, is hit, and only when its label (its subject) is wanted.
     """
 
-    def __init__(self, key_terms: Sequence[Sequence[Sequence[str]]]) -> None:
+    def __init__(self, key_terms: Sequence[Sequence[Sequence[str]]],
+                 labels: Sequence[str] | None = None) -> None:
+        labels = list(labels) if labels is not None else [""] * len(key_terms)
         group_ids: dict[frozenset[str], int] = {}
         self.claim_groups: list[tuple[int, ...]] = []
         for groups in key_terms:
             ids = tuple(sorted({group_ids.setdefault(frozenset(g), len(group_ids)) for g in groups}))
             self.claim_groups.append(ids)
+        self.labels = labels
         self.always = tuple(ci for ci, ids in enumerate(self.claim_groups) if not ids)
-        self.claims_of_group: list[list[int]] = [[] for _ in group_ids]
-        for ci, ids in enumerate(self.claim_groups):
+        sharing = [0] * len(group_ids)
+        for ids in self.claim_groups:
             for g in ids:
-                self.claims_of_group[g].append(ci)
+                sharing[g] += 1
+        # anchored[g][label]: the claims with that label whose rarest group is g
+        self.anchored: list[dict[str, list[int]]] = [{} for _ in group_ids]
+        for ci, ids in enumerate(self.claim_groups):
+            if ids:
+                anchor = min(ids, key=lambda g: (sharing[g], g))
+                self.anchored[anchor].setdefault(labels[ci], []).append(ci)
         groups_of_term: dict[str, set[int]] = {}
         for group, g in group_ids.items():
             for term in group:
@@ -145,21 +156,29 @@ class KeyTermIndex:
         self.pattern = (re.compile(r"(?<![a-z0-9])(?=(" + word_alternation(terms) + "))")
                         if terms else None)
 
-    def passing(self, lowered: str) -> list[int]:
-        """Return the indices, ascending, of the claims whose key terms all occur in `lowered`."""
+    def passing(self, lowered: str, labels: Collection[str] | None = None) -> list[int]:
+        """Return the indices, ascending, of the claims whose key terms all occur in `lowered`.
+
+        With `labels`, only claims with one of those labels are returned.
+        """
+        found = [ci for ci in self.always if labels is None or self.labels[ci] in labels]
+        if self.pattern is None:
+            return found
         hit: set[int] = set()
-        if self.pattern is not None:
-            groups_at = self.groups_at
-            for m in self.pattern.finditer(lowered):
-                hit |= groups_at[m.group(1)]
-        if not hit:
-            return list(self.always)
-        found = set(self.always)
+        groups_at = self.groups_at
+        for m in self.pattern.finditer(lowered):
+            hit |= groups_at[m.group(1)]
         claim_groups = self.claim_groups
         for g in hit:
-            for ci in self.claims_of_group[g]:
-                if ci not in found and all(x in hit for x in claim_groups[ci]):
-                    found.add(ci)
+            anchored = self.anchored[g]
+            if not anchored:
+                continue
+            lists = (anchored.values() if labels is None else
+                     (anchored[lab] for lab in labels if lab in anchored))
+            for cis in lists:
+                for ci in cis:
+                    if all(x in hit for x in claim_groups[ci]):
+                        found.append(ci)
         return sorted(found)
 
 
@@ -183,7 +202,8 @@ class Matcher:
             lowercase=False, dtype=np.float32,
         )
         self.doc_matrix = self.vectorizer.fit_transform(self.doc_norm or ["empty"]).T.tocsr()
-        self.keys = KeyTermIndex([claim.key_terms for claim in reference.claims])
+        self.keys = KeyTermIndex([claim.key_terms for claim in reference.claims],
+                                 [claim.subject for claim in reference.claims])
         terms: dict[str, set[str]] = {}
         for claim in reference.claims:
             if claim.subject:
@@ -193,7 +213,6 @@ class Matcher:
         self._subject_patterns = tuple(
             re.compile(r"(?<![a-z0-9])(?:" + word_alternation(sorted(terms[n])) + ")")
             for n in self.subjects)
-        self._claim_subject = [claim.subject for claim in reference.claims]
 
     def subject_mentions(self, text: str) -> dict[str, int]:
         """Return how often `text` mentions each subject of the reference set."""
@@ -204,25 +223,18 @@ class Matcher:
         """Return the subjects an article is about: those it names `subject_mentions` times."""
         return frozenset(n for n, k in mentions.items() if k >= self.settings.subject_mentions)
 
-    def _in_scope(self, claims: list[int], text: str, about: frozenset[str] | None) -> list[int]:
-        """Keep the claims whose subject the article is about or the sentence names.
+    def _scope(self, text: str, about: frozenset[str] | None) -> set[str] | None:
+        """Return the subjects whose claims may match `text` ("" for claims without one).
 
-        A reference claim about magnesium and kidneys must not match a news story's
-        sentence on kidney disease that never mentions magnesium.
+        A subject is in scope when the article is about it or the sentence names
+        it: a reference claim about magnesium and kidneys must not match a news
+        story's sentence on kidney disease that never mentions magnesium. None:
+        every subject (no article context, or a reference set without subjects).
         """
         if about is None or not self.subjects:
-            return claims
-        named: set[str] | None = None
-        out = []
-        for ci in claims:
-            subject = self._claim_subject[ci]
-            if subject and subject not in about:
-                if named is None:
-                    named = {self.subjects[i] for i in self._subject_index.passing(text.lower())}
-                if subject not in named:
-                    continue
-            out.append(ci)
-        return out
+            return None
+        named = {self.subjects[i] for i in self._subject_index.passing(text.lower())}
+        return {"", *about, *named}
 
     def match_many(self, texts: Sequence[str], about: frozenset[str] | None = None) -> list[Match]:
         """Return one Match per text, in order.
@@ -240,9 +252,7 @@ class Matcher:
             return out
         allowed = {}
         for i, t in enumerate(texts):
-            passing = self.keys.passing(_lower_for_terms(t))
-            if passing:
-                passing = self._in_scope(passing, t, about)
+            passing = self.keys.passing(_lower_for_terms(t), self._scope(t, about))
             if passing:
                 allowed[i] = frozenset(passing)
         if not allowed:
