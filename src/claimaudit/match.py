@@ -137,12 +137,15 @@ class KeyTermIndex:
         for ids in self.claim_groups:
             for g in ids:
                 sharing[g] += 1
-        # anchored[g][label]: the claims with that label whose rarest group is g
-        self.anchored: list[dict[str, list[int]]] = [{} for _ in group_ids]
+        self.claims_of_group: list[list[int]] = [[] for _ in group_ids]
+        # anchored[label][g]: the claims with that label whose rarest group is g
+        self.anchored: dict[str, dict[int, list[int]]] = {}
         for ci, ids in enumerate(self.claim_groups):
+            for g in ids:
+                self.claims_of_group[g].append(ci)
             if ids:
                 anchor = min(ids, key=lambda g: (sharing[g], g))
-                self.anchored[anchor].setdefault(labels[ci], []).append(ci)
+                self.anchored.setdefault(labels[ci], {}).setdefault(anchor, []).append(ci)
         groups_of_term: dict[str, set[int]] = {}
         for group, g in group_ids.items():
             for term in group:
@@ -168,14 +171,17 @@ class KeyTermIndex:
         groups_at = self.groups_at
         for m in self.pattern.finditer(lowered):
             hit |= groups_at[m.group(1)]
+        if not hit:
+            return found
         claim_groups = self.claim_groups
-        for g in hit:
-            anchored = self.anchored[g]
-            if not anchored:
-                continue
-            lists = (anchored.values() if labels is None else
-                     (anchored[lab] for lab in labels if lab in anchored))
-            for cis in lists:
+        tables = (self.anchored.values() if labels is None else
+                  (self.anchored[lab] for lab in labels if lab in self.anchored))
+        for table in tables:  # walk the smaller of the hit groups and the anchors
+            if len(hit) < len(table):
+                anchored = (table[g] for g in hit if g in table)
+            else:
+                anchored = (cis for g, cis in table.items() if g in hit)
+            for cis in anchored:
                 for ci in cis:
                     if all(x in hit for x in claim_groups[ci]):
                         found.append(ci)
@@ -210,14 +216,18 @@ class Matcher:
                 terms.setdefault(claim.subject, set()).update(claim.subject_terms)
         self.subjects = tuple(sorted(terms))
         self._subject_index = KeyTermIndex([(tuple(sorted(terms[n])),) for n in self.subjects])
-        self._subject_patterns = tuple(
-            re.compile(r"(?<![a-z0-9])(?:" + word_alternation(sorted(terms[n])) + ")")
-            for n in self.subjects)
 
     def subject_mentions(self, text: str) -> dict[str, int]:
-        """Return how often `text` mentions each subject of the reference set."""
-        lowered = text.lower()
-        return {n: len(p.findall(lowered)) for n, p in zip(self.subjects, self._subject_patterns)}
+        """Return how often `text` names each subject: at how many word starts a term begins."""
+        counts = dict.fromkeys(self.subjects, 0)
+        index = self._subject_index
+        if index.pattern is not None:
+            groups_at = index.groups_at
+            for m in index.pattern.finditer(text.lower()):
+                for g in groups_at[m.group(1)]:
+                    for si in index.claims_of_group[g]:
+                        counts[self.subjects[si]] += 1
+        return counts
 
     def about(self, mentions: dict[str, int]) -> frozenset[str]:
         """Return the subjects an article is about: those it names `subject_mentions` times."""
