@@ -586,3 +586,26 @@ def test_huge_article_is_audited_in_bounded_work(root: Path) -> None:
     result = auditor.audit_article(article)
     assert result.sentence_count == len(result.findings) + len(result.skipped)
     assert result.sentence_count >= len(DUMP.strip()) // MAX_SENTENCE_CHARS
+
+
+@pytest.mark.parametrize("start", ["tree", "./tree", "tree/", "{abs}/tree", "sub/../tree",
+                                   "../{name}/tree"])
+def test_walked_files_are_shown_as_their_paths_are(tmp_path: Path, monkeypatch, start: str) -> None:
+    """discover() builds a file's display path from its folder's; it must equal _display(file)."""
+    from claimaudit.pipeline import _display, discover
+
+    tree = tmp_path / "tree"
+    (tree / "a" / "b").mkdir(parents=True)
+    (tmp_path / "sub").mkdir()
+    names = ["plain.txt", "a/b/deep.md", "a/new\nline.txt", "a/tab\there.html", "a/café.txt"]
+    for name in names:
+        (tree / name).write_text("Magnesium helps.", encoding="utf-8")
+    raw = os.fsencode(tree / "a") + b"/latin-\xe9.txt"
+    with open(raw, "wb") as fh:
+        fh.write(b"Magnesium helps.")
+    monkeypatch.chdir(tmp_path)
+    found, errors = discover([start.format(abs=tmp_path, name=tmp_path.name)])
+    assert not errors
+    assert len(found) == len(names) + 1
+    for path, shown in found:
+        assert shown == _display(path), path

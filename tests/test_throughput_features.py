@@ -433,3 +433,14 @@ def test_pruning_article_contexts_keeps_the_reference_cache(corpus: Path, refere
     cache.ArticleCache(store, "fresh-context").prepare()
     assert (store / cache.REFERENCE_DIR).is_dir()
     assert len([p for p in store.iterdir() if p.name.startswith("context")]) < cache.KEEP_CONTEXTS + 2
+
+
+@pytest.mark.parametrize("md_row", ["| plain.md | 3 |", "| lone \udce9 surrogate | 1 |"])
+def test_cache_entries_round_trip(md_row: str) -> None:
+    from claimaudit.streaming import ArticleOutput
+
+    out = ArticleOutput(path="a.md", json='{\n      "path": "a.md"\n    }', csv="a.md,1\n",
+                        md_row=md_row, md_flagged=("- flagged \u2028 line",), sentence_count=3,
+                        counts={"supported": 1}, verdicts=("supported",))
+    assert cache.decode_entry(cache.encode_entry(out), "a.md") == out
+    assert cache.decode_entry(cache.encode_entry(out), "b.md") is None

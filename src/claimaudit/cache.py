@@ -146,7 +146,10 @@ def encode_entry(output: ArticleOutput) -> bytes:
     body = [fields.pop("json").encode("utf-8", "surrogatepass"),
             fields.pop("csv").encode("utf-8", "surrogatepass")]
     fields["format"] = ENTRY_FORMAT
-    head = json.dumps(fields, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    try:
+        head = orjson.dumps(fields)
+    except (TypeError, orjson.JSONEncodeError):  # lone surrogates: orjson refuses them
+        head = json.dumps(fields, ensure_ascii=False).encode("utf-8", "surrogatepass")
     payload = head + body[0] + body[1]
     crc = zlib.crc32(payload)
     return _MAGIC + _LENGTHS.pack(crc, len(head), len(body[0]), len(body[1])) + payload
@@ -160,7 +163,11 @@ def decode_entry(data: bytes, shown: str) -> ArticleOutput | None:
     start = len(_MAGIC) + _LENGTHS.size
     if len(data) != start + n_head + n_json + n_csv or zlib.crc32(data[start:]) != crc:
         return None
-    fields = json.loads(data[start:start + n_head].decode("utf-8", "surrogatepass"))
+    head = data[start:start + n_head]
+    try:
+        fields = orjson.loads(head)
+    except orjson.JSONDecodeError:  # written with lone surrogates (see encode_entry)
+        fields = json.loads(head.decode("utf-8", "surrogatepass"))
     if fields.pop("format", None) != ENTRY_FORMAT or fields.get("path") != shown:
         return None
     start += n_head

@@ -75,16 +75,16 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[
             errors.append(InputError(_display(p), os_error_reason(p, exc)))
             continue
         if is_dir:
-            for f in _walk(p, errors):
-                found.setdefault(_display(f), f)
+            for f, shown in _walk(p, errors):
+                found.setdefault(shown, f)
         else:
             found.setdefault(_display(p), p)
     unique = sorted(set(errors), key=lambda e: (e.path, e.error))
     return sorted(((f, d) for d, f in found.items()), key=lambda t: t[1]), unique
 
 
-def _walk(root: Path, errors: list[InputError]) -> Iterator[Path]:
-    """Yield the article files under `root`; report loops and unreadable entries.
+def _walk(root: Path, errors: list[InputError]) -> Iterator[tuple[Path, str]]:
+    """Yield (file, display path) for the articles under `root`; report loops and unreadable entries.
 
     A folder reached again through a symbolic link to one of its ancestors is a
     directory loop (an error); one reached again by another route (two links to
@@ -112,10 +112,12 @@ def _walk(root: Path, errors: list[InputError]) -> Iterator[Path]:
         except OSError as exc:
             errors.append(InputError(_display(d), f"cannot read folder: {os_error_reason(d, exc)}"))
             continue
+        shown_dir = _display(d)  # a file's display path is its folder's, a "/" and its name
+        prefix = "" if shown_dir == "." else shown_dir + "/"
         for e in entries:
-            path = Path(e.path)
             if e.name.startswith("."):
                 continue
+            path = Path(e.path)
             article = e.name.lower().endswith(SUFFIXES)
             try:
                 is_dir = e.is_dir()
@@ -128,7 +130,7 @@ def _walk(root: Path, errors: list[InputError]) -> Iterator[Path]:
             if is_dir:
                 stack.append((path, ancestors + (key,)))
             elif article:
-                yield path
+                yield path, prefix + _escape(e.name)
 
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -147,7 +149,11 @@ def _display(p: Path) -> str:
         rel = str(p)
     if rel.startswith(".."):
         rel = str(p)
-    shown = Path(rel).as_posix()
+    return _escape(Path(rel).as_posix())
+
+
+def _escape(shown: str) -> str:
+    """Write bytes that are not UTF-8 and control characters as backslash escapes."""
     try:
         shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:
