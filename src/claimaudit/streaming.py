@@ -279,8 +279,6 @@ class StreamingReportWriter:
                     shutil.copyfileobj(src, fh)
                 for line in markdown_errors([{"path": e.path, "error": e.error} for e in errors]):
                     fh.write(line + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
             os.replace(tmp, self.out / "summary.md")
         except BaseException:
             if os.path.exists(tmp):
@@ -296,8 +294,6 @@ class StreamingReportWriter:
 
     def _install(self, key: str, dest: Path) -> None:
         fh, tmp = self._files[key]
-        fh.flush()
-        os.fsync(fh.fileno())
         fh.close()
         os.replace(tmp, dest)
         del self._files[key]
