@@ -444,3 +444,22 @@ def test_cache_entries_round_trip(md_row: str) -> None:
                         counts={"supported": 1}, verdicts=("supported",))
     assert cache.decode_entry(cache.encode_entry(out), "a.md") == out
     assert cache.decode_entry(cache.encode_entry(out), "b.md") is None
+
+
+def test_synonym_prefilter_on_the_seed_corpus(root: Path) -> None:
+    def slow_normalize(t: str) -> str:
+        t = t.lower().replace("’", "'").replace("‘", "'")
+        for pattern, repl in match.synonyms():
+            t = pattern.sub(repl, t)
+        words = match._STEMMER.stemWords([w for w in match._TOKEN.findall(t)
+                                          if w not in match._STOP])
+        return " ".join(w for w in words if w not in match._STOP)
+
+    lines = [ln for p in sorted((root / "corpus").glob("*.txt"))
+             for ln in p.read_text("utf-8").splitlines() if ln.strip()]
+    changed = 0
+    for line in lines:
+        assert match.normalize(line) == slow_normalize(line), line
+        low = line.lower().replace("’", "'")
+        changed += match._lower_for_terms(line) != low
+    assert changed > 20  # the seeds do use synonyms ("low magnesium", "Mg", "lower back pain")

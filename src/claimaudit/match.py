@@ -98,14 +98,30 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+@lru_cache(maxsize=1)
+def _synonym_first_tokens() -> frozenset[str]:
+    """The first token ([a-z0-9]+) of every synonym phrase.
+
+    A phrase matches only where its first token is a whole token of the text
+    (its pattern needs a non-word character, or the start, before it, and its
+    first token ends where the phrase's next character, or a non-word character,
+    follows). So a text whose tokens include none of these has no synonym to
+    apply: the same result, without trying each phrase.
+    """
+    return frozenset(_TOKEN.match(phrase).group() for phrase, _, _ in _synonym_rules())
+
+
 @lru_cache(maxsize=16384)  # a claim is normalized for matching, then twice for its report entry
 def normalize(text: str) -> str:
     """Lowercase, apply synonyms, drop stop words and punctuation, stem."""
     text = text.lower().replace("’", "'").replace("‘", "'")
-    for phrase, pattern, repl in _synonym_rules():
-        if phrase in text:
-            text = pattern.sub(repl, text)
-    words = _STEMMER.stemWords([w for w in _TOKEN.findall(text) if w not in _STOP])
+    tokens = _TOKEN.findall(text)
+    if not _synonym_first_tokens().isdisjoint(tokens):
+        for phrase, pattern, repl in _synonym_rules():
+            if phrase in text:
+                text = pattern.sub(repl, text)
+        tokens = _TOKEN.findall(text)
+    words = _STEMMER.stemWords([w for w in tokens if w not in _STOP])
     return " ".join(w for w in words if w not in _STOP)
 
 
@@ -392,6 +408,8 @@ def clauses(text: str, min_words: int = 4) -> list[str]:
 def _lower_for_terms(text: str) -> str:
     """Lowercase a sentence and apply synonyms, for key-term lookup."""
     lowered = text.lower().replace("’", "'")
+    if _synonym_first_tokens().isdisjoint(_TOKEN.findall(lowered)):
+        return lowered
     for phrase, pattern, repl in _synonym_rules():
         if phrase in lowered:
             # Keep the original words and add the canonical phrase beside them.
