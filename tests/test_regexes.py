@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from claimaudit import claims
 from claimaudit.regexes import Caseless, fold, word_alternation
 
-CASELESS = [v for v in vars(claims).values() if isinstance(v, Caseless)] + list(
-    claims._WORDING_PATTERNS)
+CASELESS = [v for v in vars(claims).values() if isinstance(v, Caseless)] + [
+    p for p, _ in claims._WORDING_PATTERNS]
 
 _PIECES = ["It ", "MAY ", "may ", "Can ", "help ", "cause ", "not ", "enough ", "This article ",
            "is ", "recommended ", "highly effective", "Studies FOUND ", "K", "ſ", "İ", "ß",
@@ -69,3 +69,38 @@ def test_word_alternation_prefers_the_longest_word() -> None:
     assert rx.match("magnesium-rich").group(1) == "magnesium"
     assert rx.match("magnet").group(1) == "mag"
     assert rx.match("pai") is None
+
+
+_WORDING_PIECES = _PIECES + [
+    "could ", "might ", "also ", "potentially ", "reduce ", "lead ", "play a role", "is ",
+    "often ", "prescribed", "advised ", "suggested", "shows ", "revealed no ", "mixed ",
+    "very effective", "a major impact", "far-reaching", "the best remedy", "key factor",
+    "fundamental for", "miracle", "game-changer", "game changer", "can perform ", "be used ",
+    "which can help ", "that may ", "-", "_", "é", "3",
+]
+
+
+def _unfiltered_wording(text: str) -> list:
+    return [p.pattern.search(text) for p, _ in claims._WORDING_PATTERNS]
+
+
+def _spans_or_none(matches) -> list:
+    return [m and m.span() for m in matches]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDING_PIECES), max_size=14))
+def test_wording_prefilter_finds_what_every_pattern_finds(pieces) -> None:
+    text = "".join(pieces)
+    assert _spans_or_none(claims._wording(text)) == _spans_or_none(_unfiltered_wording(text))
+
+
+def test_wording_prefilter_on_the_seed_corpus(root: Path) -> None:
+    lines = [ln for p in sorted((root / "corpus").glob("*.txt"))
+             for ln in p.read_text("utf-8").splitlines() if ln.strip()]
+    found = 0
+    for line in lines:
+        want = _spans_or_none(_unfiltered_wording(line))
+        assert _spans_or_none(claims._wording(line)) == want, line
+        found += sum(m is not None for m in want)
+    assert found > 50

@@ -313,15 +313,34 @@ class _Wording(NamedTuple):
     strong: re.Match[str] | None
 
 
-_WORDING_PATTERNS = tuple(Caseless(p) for p in (
-    _SOFT_HELP, _POSSIBILITY_MODAL, _CAN_NONCAUSAL, _RECOMMENDED, _MODAL_CAUSAL,
-    _REPORTED_FINDING, _STRONG_EVALUATION))
+_MODALS = frozenset(("can", "could", "may", "might"))
+# Each pattern with the words one of which every match of it contains as a whole
+# run of letters (the modal, the participle, the evaluative word): a claim with
+# none of them is not searched. tests/test_regexes.py checks the pairs.
+_WORDING_PATTERNS = tuple((Caseless(p), needs) for p, needs in (
+    (_SOFT_HELP, _MODALS),
+    (_POSSIBILITY_MODAL, _MODALS - {"can"}),
+    (_CAN_NONCAUSAL, frozenset(("can",))),
+    (_RECOMMENDED, frozenset(("recommended", "prescribed", "advised", "suggested"))),
+    (_MODAL_CAUSAL, _MODALS),
+    (_REPORTED_FINDING, frozenset(
+        "found find finds showed shown shows demonstrated demonstrates revealed reveals confirmed "
+        "confirms".split())),
+    (_STRONG_EVALUATION, frozenset(
+        "effective role part impact effect benefit benefits far best resounding factor fundamental "
+        "miracle game".split())),
+))
+_LETTER_RUN = re.compile(r"[a-z]+")
 
 
 @lru_cache(maxsize=64)  # asserted_strength and audit_cues read the same claim in turn
 def _wording(text: str) -> _Wording:
     folded = fold(text)
-    return _Wording(*(p.search(text, folded) for p in _WORDING_PATTERNS))
+    if folded is None:
+        return _Wording(*(p.search(text, None) for p, _ in _WORDING_PATTERNS))
+    words = set(_LETTER_RUN.findall(folded))
+    return _Wording(*(None if needs.isdisjoint(words) else p.search(text, folded)
+                      for p, needs in _WORDING_PATTERNS))
 
 
 def asserted_strength(reading: StrengthReading, text: str = "") -> int:
