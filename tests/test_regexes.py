@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimaudit import claims
-from claimaudit.regexes import Caseless, fold, word_alternation
+from claimaudit.regexes import Caseless, fold, letter_runs, word_alternation
 
-CASELESS = [v for v in vars(claims).values() if isinstance(v, Caseless)] + [
-    p for p, _ in claims._WORDING_PATTERNS]
+CASELESS = [v for v in vars(claims).values() if isinstance(v, Caseless)] + list(
+    claims._WORDING_PATTERNS)
 
 _PIECES = ["It ", "MAY ", "may ", "Can ", "help ", "cause ", "not ", "enough ", "This article ",
            "is ", "recommended ", "highly effective", "Studies FOUND ", "K", "ſ", "İ", "ß",
@@ -32,6 +32,8 @@ def test_caseless_search_equals_the_case_insensitive_search(pieces, noise) -> No
         want = c.pattern.search(text)
         got = c.search(text, fold(text))
         assert (got and got.span()) == (want and want.span()), c.pattern.pattern[:50]
+        got = c.search(text, fold(text), letter_runs(fold(text)))
+        assert (got and got.span()) == (want and want.span()), c.pattern.pattern[:50]
         assert _spans(c.finditer(text, fold(text))) == _spans(c.pattern.finditer(text))
 
 
@@ -42,7 +44,7 @@ def test_caseless_on_the_seed_corpus(root: Path) -> None:
     for line in lines:
         for c in CASELESS:
             want = c.pattern.search(line)
-            got = c.search(line, fold(line))
+            got = c.search(line, fold(line), letter_runs(fold(line)))
             assert (got and got.span()) == (want and want.span()), (line, c.pattern.pattern[:50])
             hits += want is not None
     assert hits > 100
@@ -71,6 +73,26 @@ def test_word_alternation_prefers_the_longest_word() -> None:
     assert rx.match("pai") is None
 
 
+_NON_CLAIM_PIECES = [
+    "This article ", "this post", "In this section", "we will explore ", "as we delve", "let's look",
+    "lets take a look", "Read on to ", "keep reading", "here is a list", "here are a few",
+    "the following list", "continues to seek out", "for more information", "should be taken",
+    "must be part", "ought to be used", "might be necessary", "may be an option",
+    "is important to consult", "are best to choose", "can help you decide", ", consider ",
+    ",talk to", ", speak with", "the safest way to", "the preferred option for", "key to start",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + _NON_CLAIM_PIECES), max_size=12))
+def test_non_claim_prefilters_find_what_the_patterns_find(pieces) -> None:
+    text = "".join(pieces)
+    for c in (claims._META, claims._RECOMMENDATION):
+        want = c.pattern.search(text)
+        got = c.search(text, fold(text), letter_runs(fold(text)))
+        assert (got and got.span()) == (want and want.span()), (text, c.pattern.pattern[:40])
+
+
 _WORDING_PIECES = _PIECES + [
     "could ", "might ", "also ", "potentially ", "reduce ", "lead ", "play a role", "is ",
     "often ", "prescribed", "advised ", "suggested", "shows ", "revealed no ", "mixed ",
@@ -81,7 +103,7 @@ _WORDING_PIECES = _PIECES + [
 
 
 def _unfiltered_wording(text: str) -> list:
-    return [p.pattern.search(text) for p, _ in claims._WORDING_PATTERNS]
+    return [p.pattern.search(text) for p in claims._WORDING_PATTERNS]
 
 
 def _spans_or_none(matches) -> list:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .records import Claim, Cue, Sentence, StrengthReading
-from .regexes import Caseless, fold
+from .regexes import Caseless, fold, letter_runs
 from .regexes import word_alternation as _word_alternation
 from .strength import read_many
 
@@ -142,8 +142,12 @@ _PRONOUN_SUBJECT = re.compile(
 _LABEL = re.compile(r"^\W*(?:[A-Z][\w'’&/-]*\s+){0,5}[A-Z]?[\w'’&/-]+:\s+(?=\S)")
 
 
-_META, _RECOMMENDATION, _RESEARCH_ACTIVITY, _VERB_C, _AUX_C = (
-    Caseless(p) for p in (META, RECOMMENDATION, RESEARCH_ACTIVITY, _VERB, _AUX_RE))
+_META = Caseless(META, "this we let lets read keep here following continue continues "
+                       "information".split())
+_RECOMMENDATION = Caseless(RECOMMENDATION, (
+    "should must ought might may could crucial important essential vital key wise advisable best "
+    "can consider try talk consult speak ideal easiest safest preferred").split())
+_RESEARCH_ACTIVITY, _VERB_C, _AUX_C = (Caseless(p) for p in (RESEARCH_ACTIVITY, _VERB, _AUX_RE))
 
 
 def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str | None:
@@ -167,9 +171,10 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
     if ADVICE.match(text):
         return "advice"
     folded = fold(text)
-    if _META.search(text, folded):
+    runs = letter_runs(folded)
+    if _META.search(text, folded, runs):
         return "about-the-article"
-    if _RECOMMENDATION.search(text, folded):
+    if _RECOMMENDATION.search(text, folded, runs):
         return "advice"
     if _RESEARCH_ACTIVITY.search(text, folded):
         return "research-activity"
@@ -317,30 +322,24 @@ _MODALS = frozenset(("can", "could", "may", "might"))
 # Each pattern with the words one of which every match of it contains as a whole
 # run of letters (the modal, the participle, the evaluative word): a claim with
 # none of them is not searched. tests/test_regexes.py checks the pairs.
-_WORDING_PATTERNS = tuple((Caseless(p), needs) for p, needs in (
+_WORDING_PATTERNS = tuple(Caseless(p, needs) for p, needs in (
     (_SOFT_HELP, _MODALS),
     (_POSSIBILITY_MODAL, _MODALS - {"can"}),
-    (_CAN_NONCAUSAL, frozenset(("can",))),
-    (_RECOMMENDED, frozenset(("recommended", "prescribed", "advised", "suggested"))),
+    (_CAN_NONCAUSAL, ("can",)),
+    (_RECOMMENDED, ("recommended", "prescribed", "advised", "suggested")),
     (_MODAL_CAUSAL, _MODALS),
-    (_REPORTED_FINDING, frozenset(
-        "found find finds showed shown shows demonstrated demonstrates revealed reveals confirmed "
-        "confirms".split())),
-    (_STRONG_EVALUATION, frozenset(
-        "effective role part impact effect benefit benefits far best resounding factor fundamental "
-        "miracle game".split())),
+    (_REPORTED_FINDING, "found find finds showed shown shows demonstrated demonstrates revealed "
+                        "reveals confirmed confirms".split()),
+    (_STRONG_EVALUATION, "effective role part impact effect benefit benefits far best resounding "
+                         "factor fundamental miracle game".split()),
 ))
-_LETTER_RUN = re.compile(r"[a-z]+")
 
 
 @lru_cache(maxsize=64)  # asserted_strength and audit_cues read the same claim in turn
 def _wording(text: str) -> _Wording:
     folded = fold(text)
-    if folded is None:
-        return _Wording(*(p.search(text, None) for p, _ in _WORDING_PATTERNS))
-    words = set(_LETTER_RUN.findall(folded))
-    return _Wording(*(None if needs.isdisjoint(words) else p.search(text, folded)
-                      for p, needs in _WORDING_PATTERNS))
+    runs = letter_runs(folded)
+    return _Wording(*(p.search(text, folded, runs) for p in _WORDING_PATTERNS))
 
 
 def asserted_strength(reading: StrengthReading, text: str = "") -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 
 def word_alternation(words: Sequence[str]) -> str:
@@ -49,25 +49,41 @@ def fold(text: str) -> str | None:
     return None
 
 
+_LETTER_RUN = re.compile(r"[a-z]+")
+
+
+def letter_runs(folded: str | None) -> frozenset[str] | None:
+    """Return the runs of letters a-z of a folded text (None when it could not be folded)."""
+    return None if folded is None else frozenset(_LETTER_RUN.findall(folded))
+
+
 class Caseless:
     """A case-insensitive pattern that searches lower-cased text when it can (about 2x faster).
 
     `search(text, folded)` takes the text and `fold(text)`; it returns the same
     match span as `pattern.search(text)`. Read matched words from the original
     text by span: `m.group()` of a folded search is lower case.
+
+    `needs`, when given, lists words one of which every match contains as a whole
+    run of letters; `search(text, folded, runs)` with `runs = letter_runs(folded)`
+    then skips texts that have none of them (same result, no search).
     """
 
-    __slots__ = ("pattern", "lower")
+    __slots__ = ("pattern", "lower", "needs")
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    def __init__(self, pattern: re.Pattern[str], needs: Iterable[str] | None = None) -> None:
         if re.search(r"(?<!\\)[A-Z]", pattern.pattern.replace("\\\\", "")):
             raise ValueError(f"pattern has upper-case letters: {pattern.pattern[:60]!r}")
         self.pattern = pattern
         self.lower = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+        self.needs = frozenset(needs) if needs is not None else None
 
-    def search(self, text: str, folded: str | None) -> re.Match[str] | None:
+    def search(self, text: str, folded: str | None,
+               runs: frozenset[str] | None = None) -> re.Match[str] | None:
         if folded is None:
             return self.pattern.search(text)
+        if runs is not None and self.needs is not None and self.needs.isdisjoint(runs):
+            return None
         return self.lower.search(folded)
 
     def finditer(self, text: str, folded: str | None):
