@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 
 def word_alternation(words: Sequence[str]) -> str:
@@ -34,6 +35,7 @@ def word_alternation(words: Sequence[str]) -> str:
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
+@lru_cache(maxsize=256)  # a claim is folded by several stages in turn
 def fold(text: str) -> str | None:
     """Return `text` lower-cased where that is safe for `Caseless` patterns, else None.
 
@@ -52,6 +54,7 @@ def fold(text: str) -> str | None:
 _LETTER_RUN = re.compile(r"[a-z]+")
 
 
+@lru_cache(maxsize=256)
 def letter_runs(folded: str | None) -> frozenset[str] | None:
     """Return the runs of letters a-z of a folded text (None when it could not be folded)."""
     return None if folded is None else frozenset(_LETTER_RUN.findall(folded))

@@ -65,7 +65,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 
 from .records import Cue, StrengthReading
 
@@ -402,7 +401,7 @@ def _build_lexicon() -> tuple[dict[str, _Entry], dict[str, list[tuple[tuple[str,
 
 _TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*%?|[^\w\s]")
 # The same tokens, each with the whitespace before it, so offsets can be rebuilt by summing lengths.
-_TOKEN_WS_RE = re.compile(r"\s*(?:\w+(?:[-'’]\w+)*%?|[^\w\s])")
+_TOKEN_RE = re.compile(r"\s*(\w+(?:[-'’]\w+)*%?|[^\w\s])")  # a token, after any whitespace
 _WORDS, _PHRASES = _build_lexicon()
 
 
@@ -430,12 +429,12 @@ _NEG_ENTRY = _Entry("negation", "NEG")
 
 
 class _Analysis:
-    __slots__ = ("text", "toks", "pairs", "tags", "cues", "question", "advice", "heading", "_spans")
+    __slots__ = ("text", "low", "toks", "tags", "cues", "question", "advice", "heading", "_spans")
 
-    def __init__(self, text, toks, pairs, tags, cues, question, advice, heading):
+    def __init__(self, text, low, toks, tags, cues, question, advice, heading):
         self.text = text
+        self.low = low  # the text lower-cased, offsets kept
         self.toks = toks  # lower-cased tokens
-        self.pairs = pairs  # each token with the whitespace before it, as matched
         self.tags = tags  # one per token: cue tag, function word, NUM, punctuation or "_"
         self.cues = cues  # [kind, first token, end token, tag]
         self.question = question
@@ -446,8 +445,7 @@ class _Analysis:
     @property
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            ends = accumulate(map(len, self.pairs))
-            self._spans = [(e - len(t), e) for e, t in zip(ends, self.toks)]
+            self._spans = [m.span(1) for m in _TOKEN_RE.finditer(self.low)]
         return self._spans
 
 
@@ -456,8 +454,7 @@ def analyse(text: str) -> _Analysis:
     low = text.lower()
     if len(low) != len(text):  # a few characters change length when lower-cased: keep offsets aligned
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    pairs = _TOKEN_WS_RE.findall(low)
-    toks = [p.lstrip() for p in pairs]
+    toks = _TOKEN_RE.findall(low)
     tget = _TAGMAP.get
     tags = [tget(t) or ("NUM" if t[0].isdigit() else "_") for t in toks]  # no tag is empty
     words = _CUEWORDS
@@ -501,7 +498,7 @@ def analyse(text: str) -> _Analysis:
     heading = _is_heading(text, toks)
     if cues:
         _compose(toks, tags, cues)
-    return _Analysis(text, toks, pairs, tags, cues, question, advice, heading)
+    return _Analysis(text, low, toks, tags, cues, question, advice, heading)
 
 
 def _mode(toks: list[str], tags: list[str], i: int, infl: str) -> str:
