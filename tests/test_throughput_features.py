@@ -439,7 +439,7 @@ def test_pruning_article_contexts_keeps_the_reference_cache(corpus: Path, refere
 def test_cache_entries_round_trip(md_row: str) -> None:
     from claimaudit.streaming import ArticleOutput
 
-    out = ArticleOutput(path="a.md", json='{\n      "path": "a.md"\n    }', csv="a.md,1\n",
+    out = ArticleOutput(path="a.md", json=b'{\n      "path": "a.md"\n    }', csv=b"a.md,1\n",
                         md_row=md_row, md_flagged=("- flagged \u2028 line",), sentence_count=3,
                         counts={"supported": 1}, verdicts=("supported",))
     assert cache.decode_entry(cache.encode_entry(out), "a.md") == out

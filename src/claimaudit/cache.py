@@ -44,8 +44,8 @@ from . import __version__
 from .records import SCHEMA, ReferenceClaim, ReferenceSet, Study
 from .streaming import ArticleOutput
 
-ENTRY_FORMAT = 2  # bump when ArticleOutput's fields or the layout below change
-_MAGIC = b"CAE\x02"
+ENTRY_FORMAT = 3  # bump when ArticleOutput's fields or the layout below change
+_MAGIC = b"CAE\x03"
 # CRC-32 of the rest, then the bytes of: header JSON, audit.json entry, CSV rows.
 _LENGTHS = struct.Struct("<IIII")
 KEEP_CONTEXTS = 4
@@ -142,9 +142,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def encode_entry(output: ArticleOutput) -> bytes:
     """Serialize an output: lengths, then header JSON, audit.json entry and CSV rows (UTF-8)."""
-    fields = output.to_json()
-    body = [fields.pop("json").encode("utf-8", "surrogatepass"),
-            fields.pop("csv").encode("utf-8", "surrogatepass")]
+    fields = output.header()
+    body = [output.json, output.csv]
     fields["format"] = ENTRY_FORMAT
     try:
         head = orjson.dumps(fields)
@@ -171,9 +170,7 @@ def decode_entry(data: bytes, shown: str) -> ArticleOutput | None:
     if fields.pop("format", None) != ENTRY_FORMAT or fields.get("path") != shown:
         return None
     start += n_head
-    fields["json"] = data[start:start + n_json].decode("utf-8", "surrogatepass")
-    fields["csv"] = data[start + n_json:].decode("utf-8", "surrogatepass")
-    return ArticleOutput.from_json(fields)
+    return ArticleOutput.from_header(fields, data[start:start + n_json], data[start + n_json:])
 
 
 class ArticleCache:

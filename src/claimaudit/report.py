@@ -147,11 +147,16 @@ def encode(obj: Any, level: int = 0) -> str:
     would be null. What orjson refuses (lone surrogates, integers beyond 64
     bits, keys that are not strings) goes to `json.dumps`.
     """
+    return encode_bytes(obj, level).decode("utf-8", "surrogatepass")
+
+
+def encode_bytes(obj: Any, level: int = 0) -> bytes:
+    """Return `encode(obj, level)` as UTF-8 bytes (what orjson writes, without a decode)."""
     try:
-        text = orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode("utf-8")
+        data = orjson.dumps(obj, option=orjson.OPT_INDENT_2)
     except (TypeError, orjson.JSONEncodeError):
-        text = json.dumps(obj, ensure_ascii=False, indent=2)
-    return text.replace("\n", "\n" + "  " * level) if level else text
+        data = json.dumps(obj, ensure_ascii=False, indent=2).encode("utf-8", "surrogatepass")
+    return data.replace(b"\n", b"\n" + b"  " * level) if level else data
 
 
 def dumps(doc: dict[str, Any]) -> str:

@@ -11,8 +11,9 @@ Memory then holds one article at a time plus a few numbers per article.
 The files are byte-identical to `report.write_reports(report.report_dict(...))`
 (tests/test_throughput_features.py checks it):
 
-- JSON: each article is serialized by `report.encode` (the same serializer
-  as the whole document) at the nesting depth it takes in the document.
+- JSON: each article is serialized by `report.encode_bytes` (the same
+  serializer as the whole document) at the nesting depth it takes in the
+  document, as UTF-8 bytes that go to the file (and the cache) as they are.
 - CSV: `csv_rows` formats values as pandas' `DataFrame.to_csv` does for the
   report's column types (None and NaN empty, bools True/False, floats as repr)
   through the same `csv` writer settings.
@@ -31,14 +32,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _json_str  # the C version when available
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from .records import ArticleReport, InputError, ReferenceSet
 from .report import (
     CSV_COLUMNS,
     article_dict,
     dumps,
-    encode,
+    encode_bytes,
     markdown_errors,
     markdown_flagged,
     markdown_head,
@@ -98,8 +99,8 @@ class ArticleOutput:
     """One audited article in the form the writers need (small, picklable, cacheable)."""
 
     path: str
-    json: str  # the article's entry of audit.json, encoded at depth 2
-    csv: str  # its rows of claims.csv
+    json: bytes  # the article's entry of audit.json, encoded at depth 2 (UTF-8)
+    csv: bytes  # its rows of claims.csv (UTF-8)
     md_row: str  # its row of summary.md's table
     md_flagged: tuple[str, ...]  # its lines in summary.md's flagged-claims section
     sentence_count: int
@@ -107,16 +108,16 @@ class ArticleOutput:
     # Each verdict of an unsuppressed claim, once: enough to apply --fail-on.
     verdicts: tuple[str, ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
-        """Return the fields as a JSON-able dict (the cache's format)."""
-        return {"path": self.path, "json": self.json, "csv": self.csv, "md_row": self.md_row,
+    def header(self) -> dict[str, Any]:
+        """Return the fields but the two texts as a JSON-able dict (the cache entry's header)."""
+        return {"path": self.path, "md_row": self.md_row,
                 "md_flagged": list(self.md_flagged), "sentence_count": self.sentence_count,
                 "counts": self.counts, "verdicts": list(self.verdicts)}
 
     @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> ArticleOutput:
-        """Rebuild from `to_json`'s dict."""
-        return cls(path=d["path"], json=d["json"], csv=d["csv"], md_row=d["md_row"],
+    def from_header(cls, d: Mapping[str, Any], json: bytes, csv: bytes) -> ArticleOutput:
+        """Rebuild from `header`'s dict and the two texts."""
+        return cls(path=d["path"], json=json, csv=csv, md_row=d["md_row"],
                    md_flagged=tuple(d["md_flagged"]), sentence_count=d["sentence_count"],
                    counts=dict(d["counts"]), verdicts=tuple(d["verdicts"]))
 
@@ -130,7 +131,8 @@ def render_article(a: ArticleReport) -> ArticleOutput:
     """Render one article's report entry, CSV rows and Markdown lines."""
     d = article_dict(a)
     verdicts = sorted({c["verdict"] for c in d["claims"] if not c["suppressed"]})
-    return ArticleOutput(path=d["path"], json=encode(d, 2), csv=csv_rows(d),
+    return ArticleOutput(path=d["path"], json=encode_bytes(d, 2),
+                         csv=csv_rows(d).encode("utf-8"),
                          md_row=markdown_row(d), md_flagged=tuple(markdown_flagged(d)),
                          sentence_count=d["sentence_count"], counts=d["counts"],
                          verdicts=tuple(verdicts))
@@ -158,18 +160,18 @@ class StreamingReportWriter:
         self.keep_json = keep_json or "json" in self.formats
         self.counts: list[dict[str, int]] = []
         self.articles: list[dict[str, Any]] = []
-        self._files: dict[str, tuple[TextIO, str]] = {}
+        self._files: dict[str, tuple[Any, str]] = {}  # key -> (open file, temporary path)
         self._last_path: str | None = None
         self._any_flagged = False
         self.written: list[Path] = []
         self.json_path: Path | None = None
         self.out.mkdir(parents=True, exist_ok=True)
         try:
-            if self.keep_json:
-                self._open("json", "audit.json")
-                self._prefix = self._split(self._skeleton([], {}))[0]
+            if self.keep_json:  # audit.json and claims.csv take the articles' UTF-8 bytes
+                self._open("json", "audit.json", binary=True)
+                self._prefix = self._split(self._skeleton([], {}))[0].encode("utf-8")
             if "csv" in self.formats:
-                self._open("csv", "claims.csv").write(csv_header())
+                self._open("csv", "claims.csv", binary=True).write(csv_header().encode("utf-8"))
             if "markdown" in self.formats:
                 self._open("md_rows", "summary.md")
                 self._open("md_flagged", "summary.md")
@@ -177,10 +179,10 @@ class StreamingReportWriter:
             self.abort()
             raise
 
-    def _open(self, key: str, name: str) -> TextIO:
+    def _open(self, key: str, name: str, binary: bool = False) -> Any:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out)
         try:
-            fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            fh = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
         except BaseException:
             os.close(fd)
             os.unlink(tmp)
@@ -211,7 +213,7 @@ class StreamingReportWriter:
             fh = self._files["json"][0]
             if not self.counts:
                 fh.write(self._prefix)
-            fh.write(("\n    " if not self.counts else ",\n    ") + a.json)
+            fh.write((b"\n    " if not self.counts else b",\n    ") + a.json)
         if "csv" in self.formats:
             self._files["csv"][0].write(a.csv)
         if "markdown" in self.formats:
@@ -248,12 +250,13 @@ class StreamingReportWriter:
     def _finish_json(self, errors: Sequence[InputError], summary: dict[str, int]) -> None:
         fh = self._files["json"][0]
         if not self.counts:
-            fh.write(dumps(report_document(self.reference, self.settings, [], errors, summary)))
+            fh.write(dumps(report_document(self.reference, self.settings, [], errors,
+                                           summary)).encode("utf-8"))
         else:
             prefix, suffix = self._split(self._skeleton(errors, summary))
-            if prefix != self._prefix:
+            if prefix.encode("utf-8") != self._prefix:
                 raise AssertionError("report head changed while writing")
-            fh.write(suffix)
+            fh.write(suffix.encode("utf-8"))
         if "json" in self.formats:
             self._install("json", self.out / "audit.json")
             self.json_path = self.out / "audit.json"
