@@ -314,10 +314,17 @@ def main() -> None:
 
             def warm_reference_audit(reference: Path, tag: str) -> dict:
                 """Audit with the parsed reference already cached, no article cached."""
-                store = tmp / f"cache-{tag}"
-                audit(empty, reference, tmp / "out-empty", "--cache", str(store), "--exit-zero")
-                return audit(corpus, reference, tmp / f"out-{tag}", "--cache", str(store),
-                             "--jobs", str(jobs))
+                runs = []
+                for i in range(REPEAT):  # a cache of its own each time: articles never cached
+                    store = tmp / f"cache-{tag}-{i}"
+                    args = ["audit", str(empty), "--reference", str(reference), "--out",
+                            str(tmp / "out-empty"), "-q", "--cache", str(store)]
+                    _run_child_once(AUDIT, json.dumps(args))
+                    args = ["audit", str(corpus), "--reference", str(reference), "--out",
+                            str(tmp / f"out-{tag}-{i}"), "-q", "--cache", str(store),
+                            "--jobs", str(jobs)]
+                    runs.append(_run_child_once(AUDIT, json.dumps(args)))
+                return min(runs, key=lambda r: r["seconds"])
 
             s1 = run_child(SETUP, str(a.reference))
             per_base = b_s - s1["seconds"]

@@ -160,9 +160,10 @@ def decode_entry(data: bytes, shown: str) -> ArticleOutput | None:
         return None
     crc, n_head, n_json, n_csv = _LENGTHS.unpack_from(data, len(_MAGIC))
     start = len(_MAGIC) + _LENGTHS.size
-    if len(data) != start + n_head + n_json + n_csv or zlib.crc32(data[start:]) != crc:
+    view = memoryview(data)  # checksum and slice without copying the payload
+    if len(data) != start + n_head + n_json + n_csv or zlib.crc32(view[start:]) != crc:
         return None
-    head = data[start:start + n_head]
+    head = bytes(view[start:start + n_head])
     try:
         fields = orjson.loads(head)
     except orjson.JSONDecodeError:  # written with lone surrogates (see encode_entry)
