@@ -149,6 +149,7 @@ class KeyTermIndex:
             self.claim_groups.append(ids)
         self.labels = labels
         self.always = tuple(ci for ci, ids in enumerate(self.claim_groups) if not ids)
+        self._needs = [frozenset(ids) for ids in self.claim_groups]  # subset test in C
         sharing = [0] * len(group_ids)
         for ids in self.claim_groups:
             for g in ids:
@@ -189,7 +190,7 @@ class KeyTermIndex:
             hit |= groups_at[m.group(1)]
         if not hit:
             return found
-        claim_groups = self.claim_groups
+        needs = self._needs
         tables = (self.anchored.values() if labels is None else
                   (self.anchored[lab] for lab in labels if lab in self.anchored))
         for table in tables:  # walk the smaller of the hit groups and the anchors
@@ -199,7 +200,7 @@ class KeyTermIndex:
                 anchored = (cis for g, cis in table.items() if g in hit)
             for cis in anchored:
                 for ci in cis:
-                    if all(x in hit for x in claim_groups[ci]):
+                    if needs[ci] <= hit:
                         found.append(ci)
         return sorted(found)
 
