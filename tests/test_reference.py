@@ -122,3 +122,18 @@ def test_file_subject_applies_to_every_claim() -> None:
 def test_bundled_reference_declares_its_subject(root: Path) -> None:
     ref = load_reference([root / "reference"])
     assert {c.subject for c in ref.claims} == {"magnesium"}
+
+
+def test_cli_warns_about_an_empty_reference_set(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from claimaudit.cli import main
+
+    (tmp_path / "ref").mkdir()
+    (tmp_path / "ref" / "empty.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("Magnesium relieves back pain.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", str(tmp_path / "a.md"), "--reference",
+                                       str(tmp_path / "ref"), "--format", "concise", "--exit-zero"])
+    assert result.exit_code == 0
+    assert "warning: the reference set" in result.stderr and "has no claims" in result.stderr
+    assert "unverified" in result.stdout or "CA401" in result.stdout

@@ -77,9 +77,13 @@ def _load_reference(paths: tuple[str, ...], cache_dir: str | Path | None = None)
     from .cache import load_reference_cached
 
     try:
-        return load_reference_cached(list(paths), cache_dir)
+        ref = load_reference_cached(list(paths), cache_dir)
     except ReferenceError as exc:
         raise InputProblem(str(exc)) from None
+    if not ref.claims:
+        click.echo(f"claimaudit: warning: the reference set ({', '.join(ref.paths)}) has no "
+                   "claims, so every claim will be unverified", err=True)
+    return ref
 
 
 class _Main(click.Group):
