@@ -133,6 +133,7 @@ def test_reference_and_globs_are_relative_to_the_config_file(in_tmp: Path) -> No
     settings = cfg.settings()
     assert ignored_codes(settings, "site/faq/q.md") == {"CA401"}
     assert ignored_codes(settings, "site/other.md") == frozenset()
+    assert dict(settings.describe())["per_file_ignores"] == "site/faq/*.md:CA401;*/legal.md:VC-001"
 
 
 def test_rule_code_prefix_selects_every_rule_it_starts(in_tmp: Path) -> None:

@@ -55,6 +55,8 @@ class Settings:
             ("top_k", str(m.top_k)),
             ("weights", f"tfidf={m.weight_tfidf:g},set={m.weight_set:g},sort={m.weight_sort:g}"),
             ("ignore", ",".join(self.ignore)),
+            ("per_file_ignores", ";".join(f"{glob}:{','.join(codes)}"
+                                          for glob, codes in self.per_file_ignores)),
         )
 
 
