@@ -578,8 +578,10 @@ def _is_advice(toks: list[str], cues: list[list]) -> bool:
 
 def _is_heading(text: str, toks: list[str]) -> bool:
     """A title-case line without final punctuation ("Scientific Evidence Linking Magnesium to Back Pain")."""
+    if len(toks) > 16:
+        return False
     stripped = text.rstrip()
-    if not stripped or stripped[-1] in ".!?;:\"'”)" or len(toks) > 16:
+    if not stripped or stripped[-1] in ".!?;:\"'”)":
         return False
     long_words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
     if len(long_words) < 2:
@@ -730,7 +732,7 @@ def _model_levels(analyses: Sequence[_Analysis]):
     ids: list[int] = []
     counts: list[int] = []
     for a in analyses:
-        row = {get(f) for f in feature_lists(a)}
+        row = set(map(get, feature_lists(a)))
         row.discard(None)
         ids.extend(sorted(row))
         counts.append(len(row))
