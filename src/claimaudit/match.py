@@ -227,6 +227,7 @@ class Matcher:
         self.doc_matrix = self.vectorizer.fit_transform(self.doc_norm or ["empty"]).T.tocsr()
         self.keys = KeyTermIndex([claim.key_terms for claim in reference.claims],
                                  [claim.subject for claim in reference.claims])
+        self._labels = frozenset(claim.subject for claim in reference.claims)
         terms: dict[str, set[str]] = {}
         for claim in reference.claims:
             if claim.subject:
@@ -261,7 +262,7 @@ class Matcher:
         if about is None or not self.subjects:
             return None
         named = {self.subjects[i] for i in self._subject_index.passing(text.lower())}
-        return {"", *about, *named}
+        return {"", *about, *named} & self._labels  # only subjects that have claims
 
     def match_many(self, texts: Sequence[str], about: frozenset[str] | None = None) -> list[Match]:
         """Return one Match per text, in order.
@@ -279,7 +280,10 @@ class Matcher:
             return out
         allowed = {}
         for i, t in enumerate(texts):
-            passing = self.keys.passing(_lower_for_terms(t), self._scope(t, about))
+            scope = self._scope(t, about)
+            if scope is not None and not scope:
+                continue  # no claim is about anything this sentence or its article is about
+            passing = self.keys.passing(_lower_for_terms(t), scope)
             if passing:
                 allowed[i] = frozenset(passing)
         if not allowed:
