@@ -318,34 +318,28 @@ class Matcher:
         When none of them was retrieved, the others are scored instead and
         returned as near misses (no `best`), so the report can say what came close.
         """
-        s = self.settings
-        best_by_claim: dict[int, tuple[float, str, str]] = {}
+        best_by_claim = self._best_by_claim(text, units, allowed)
+        if not best_by_claim:
+            return Match(candidates=self._candidates(self._best_by_claim(text, units)), best=None)
+        cands = self._candidates(best_by_claim)
+        best = cands[0] if cands[0].score >= self.settings.min_score else None
+        return Match(candidates=cands, best=best)
+
+    def _best_by_claim(self, text: str, units: list[tuple[str, str, np.ndarray, np.ndarray]],
+                       allowed: frozenset[int] | None = None) -> dict[int, tuple[float, str, str]]:
+        """Score the retrieved texts (of `allowed` claims only, if given); keep each claim's best."""
+        best: dict[int, tuple[float, str, str]] = {}
         for unit, norm, sims, top in units:
             clause = "" if unit == text else unit
             for d in top:
                 ci = self.doc_claim[d]
                 cos = float(sims[d])
-                if cos <= 0.0 or ci not in allowed:
+                if cos <= 0.0 or (allowed is not None and ci not in allowed):
                     continue
                 score = self._score(norm, d, cos)
-                if score > best_by_claim.get(ci, (-1.0, "", ""))[0]:
-                    best_by_claim[ci] = (score, self.doc_text[d], clause)
-        if not best_by_claim:
-            near: dict[int, tuple[float, str, str]] = {}
-            for unit, norm, sims, top in units:
-                clause = "" if unit == text else unit
-                for d in top:
-                    ci = self.doc_claim[d]
-                    cos = float(sims[d])
-                    if cos <= 0.0:
-                        continue
-                    score = self._score(norm, d, cos)
-                    if score > near.get(ci, (-1.0, "", ""))[0]:
-                        near[ci] = (score, self.doc_text[d], clause)
-            return Match(candidates=self._candidates(near), best=None)
-        cands = self._candidates(best_by_claim)
-        best = cands[0] if cands[0].score >= s.min_score else None
-        return Match(candidates=cands, best=best)
+                if score > best.get(ci, (-1.0, "", ""))[0]:
+                    best[ci] = (score, self.doc_text[d], clause)
+        return best
 
     def _candidates(self, scored: dict[int, tuple[float, str, str]]) -> tuple[Candidate, ...]:
         ranked = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
