@@ -4,8 +4,9 @@ Three steps, so that cost grows slowly with the size of the reference set:
 
 0. Gating: a reference claim can only match a sentence that has every one of
    its `key_terms` groups (this keeps neighbouring claims, cramps vs
-   migraine, apart). One scan of the sentence (`KeyTermIndex`) finds the
-   claims that pass; a sentence no claim passes is not scored at all.
+   migraine, apart) and whose article is about its subject, or that names it
+   (`Matcher.about`, `_scope`). One scan of the sentence (`KeyTermIndex`)
+   finds the claims that pass; a sentence no claim passes is not scored.
 1. Retrieval: TF-IDF (word 1-2-grams over normalized, stemmed text) of every
    reference claim's canonical text and variants; a sparse dot product gives
    the top `top_k` reference texts for each sentence.
