@@ -75,3 +75,14 @@ def test_a_reference_set_without_subjects_keeps_every_claim_in_scope(mini: Path,
     sentence = "Regular ascorbic acid supplements prevent the common cold."
     story = f"News\n\n{sentence}\n"
     assert _verdicts(auditor, story)[sentence] != "unverified"
+
+
+def test_a_short_draft_is_about_the_subject_it_names_once(auditor) -> None:
+    draft = ("Magnesium and your back\n\n"
+             "It also relieves muscle cramps, according to many sites.\n")
+    verdicts = _verdicts(auditor, draft)
+    assert verdicts["It also relieves muscle cramps, according to many sites."] != "unverified"
+    m = auditor.matcher
+    assert m.about({"magnesium": 1}, words=20) == {"magnesium"}
+    assert m.about({"magnesium": 1}, words=600) == frozenset()
+    assert m.about({"magnesium": 0}, words=20) == frozenset()

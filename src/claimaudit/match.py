@@ -58,7 +58,8 @@ class MatchSettings:
     candidates: int = 3
     multi_margin: float = 10.0  # also judge runners-up within this many points of the best
     multi_policy: str = "lenient"  # lenient: the mildest verdict wins; strict: the most serious
-    subject_mentions: int = 3  # an article naming a subject this often is about it
+    subject_mentions: int = 3  # an article naming a subject this often is about it...
+    short_text_words: int = 150  # ...and a text shorter than this that names it at all
     weight_tfidf: float = 0.5
     weight_set: float = 0.3
     weight_sort: float = 0.2
@@ -248,9 +249,17 @@ class Matcher:
                         counts[self.subjects[si]] += 1
         return counts
 
-    def about(self, mentions: dict[str, int]) -> frozenset[str]:
-        """Return the subjects an article is about: those it names `subject_mentions` times."""
-        return frozenset(n for n, k in mentions.items() if k >= self.settings.subject_mentions)
+    def about(self, mentions: dict[str, int], words: int | None = None) -> frozenset[str]:
+        """Return the subjects an article of `words` words is about.
+
+        Those it names `subject_mentions` times, or at all when it is shorter
+        than `short_text_words` (a draft paragraph an editor checks names its
+        subject once: "Magnesium ... It also relieves cramps").
+        """
+        s = self.settings
+        short = words is not None and words < s.short_text_words
+        return frozenset(n for n, k in mentions.items()
+                         if k >= s.subject_mentions or (short and k >= 1))
 
     def _scope(self, text: str, about: frozenset[str] | None) -> set[str] | None:
         """Return the subjects whose claims may match `text` ("" for claims without one).

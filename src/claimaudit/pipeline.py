@@ -214,7 +214,7 @@ class Auditor:
         sentences = segment(article)
         if self.matcher.subjects:
             mentions = self.matcher.subject_mentions(article.text)
-            about = self.matcher.about(mentions)
+            about = self.matcher.about(mentions, len(article.text.split()))
             topic = max(sorted(about), key=lambda n: mentions[n]) if about else ""
         else:  # no subject declared: the commonest subject-like key term, every claim in scope
             about, topic = None, article_topic(article, self.subjects)
