@@ -1,0 +1,269 @@
+"""A small fine-tuned sentence encoder that reads claim strength, run with numpy alone.
+
+The model is all-MiniLM-L6-v2 (a 6-layer, 384-wide BERT; Apache-2.0) fine-tuned to the four Yu et al. (2019)
+classes (0 none, 1 associative, 2 conditional causal, 3 direct causal) by ``tools/train_strength_encoder.py``.
+That script exports the weights to ``data/strength_encoder.npz`` (about 16 MB): every linear layer as int8
+with one scale per output row, the word-piece embeddings as 4-bit integers with one scale per 32 values,
+the rest (biases, layer norms, the first ``max_len`` position embeddings) as float32. Nothing here needs
+torch or a model hub: the forward pass is the standard BERT encoder (embeddings -> layer norm -> 6 x
+[self-attention, feed-forward with erf-GELU, residual + layer norm]) followed by a mean over the tokens and
+one linear layer.
+
+The word-piece tokenizer is the BERT one (clean, split CJK, lower-case, strip accents, split punctuation,
+greedy longest-match word pieces) written out here, because the maintained implementation (``tokenizers``)
+pulls in a model-hub client. The training script checks that it gives the same ids as the reference
+tokenizer on every training sentence before it exports.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+from scipy.special import erf
+
+__all__ = ["ENCODER_FILE", "Encoder", "WordPiece", "load_encoder"]
+
+ENCODER_FILE = "strength_encoder.npz"
+_LN_EPS = 1e-12
+
+
+# --------------------------------------------------------------------------------------------------
+# Tokenizer
+# --------------------------------------------------------------------------------------------------
+
+
+def _is_punct(ch: str) -> bool:
+    cp = ord(ch)
+    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
+        return True
+    return unicodedata.category(ch).startswith("P")
+
+
+def _is_cjk(cp: int) -> bool:
+    return (
+        0x4E00 <= cp <= 0x9FFF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0x20000 <= cp <= 0x2A6DF
+        or 0x2A700 <= cp <= 0x2B73F
+        or 0x2B740 <= cp <= 0x2B81F
+        or 0x2B820 <= cp <= 0x2CEAF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0x2F800 <= cp <= 0x2FA1F
+    )
+
+
+def _basic_tokens(text: str) -> list[str]:
+    """BERT's basic tokenizer (uncased): clean, isolate CJK, lower-case, strip accents, split punctuation."""
+    out = []
+    for ch in text:
+        cp = ord(ch)
+        if cp == 0 or cp == 0xFFFD:
+            continue
+        cat = unicodedata.category(ch)
+        if ch in "\t\n\r" or cat == "Zs" or ch == " ":
+            out.append(" ")
+        elif cat in ("Cc", "Cf"):
+            continue
+        elif _is_cjk(cp):
+            out.append(f" {ch} ")
+        else:
+            out.append(ch)
+    text = unicodedata.normalize("NFD", "".join(out).lower())
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    tokens: list[str] = []
+    for word in text.split():
+        start = 0
+        for i, ch in enumerate(word):
+            if _is_punct(ch):
+                if i > start:
+                    tokens.append(word[start:i])
+                tokens.append(ch)
+                start = i + 1
+        if start < len(word):
+            tokens.append(word[start:])
+    return tokens
+
+
+@dataclass(frozen=True)
+class WordPiece:
+    """Greedy longest-match-first word pieces over a BERT vocabulary (``[CLS] ... [SEP]``, truncated)."""
+
+    vocab: dict[str, int]
+    max_len: int = 96
+
+    def ids(self, text: str) -> list[int]:
+        unk = self.vocab["[UNK]"]
+        out = [self.vocab["[CLS]"]]
+        for word in _basic_tokens(text):
+            if len(word) > 100:
+                out.append(unk)
+                continue
+            pieces, start = [], 0
+            while start < len(word):
+                end = len(word)
+                while end > start:
+                    piece = word[start:end] if start == 0 else "##" + word[start:end]
+                    if piece in self.vocab:
+                        break
+                    end -= 1
+                if end == start:
+                    pieces = [unk]
+                    break
+                pieces.append(self.vocab[piece])
+                start = end
+            out.extend(pieces)
+        out = out[: self.max_len - 1]
+        out.append(self.vocab["[SEP]"])
+        return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Weights
+# --------------------------------------------------------------------------------------------------
+
+
+def quantize_rows_int8(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(out, in) float -> int8 codes and one float32 scale per row (symmetric)."""
+    scale = np.abs(w).max(axis=1) / 127.0
+    scale[scale == 0] = 1.0
+    return np.clip(np.rint(w / scale[:, None]), -127, 127).astype(np.int8), scale.astype(np.float32)
+
+
+def dequantize_rows_int8(q: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    return q.astype(np.float32) * scale[:, None]
+
+
+def quantize_groups_int4(w: np.ndarray, group: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, cols) float -> packed uint8 (two 4-bit codes a byte) and a float16 scale per ``group`` values."""
+    rows, cols = w.shape
+    g = w.reshape(rows, cols // group, group)
+    scale = np.abs(g).max(axis=2) / 7.0
+    scale[scale == 0] = 1.0
+    codes = (np.clip(np.rint(g / scale[..., None]), -7, 7).astype(np.int8) + 8).astype(np.uint8).reshape(rows, cols)
+    packed = (codes[:, 0::2] << 4) | codes[:, 1::2]
+    return packed, scale.astype(np.float16)
+
+
+def dequantize_groups_int4(packed: np.ndarray, scale: np.ndarray, group: int = 32) -> np.ndarray:
+    rows = packed.shape[0]
+    codes = np.empty((rows, packed.shape[1] * 2), np.int8)
+    codes[:, 0::2] = (packed >> 4).astype(np.int8) - 8
+    codes[:, 1::2] = (packed & 0x0F).astype(np.int8) - 8
+    g = codes.reshape(rows, -1, group).astype(np.float32) * scale.astype(np.float32)[..., None]
+    return g.reshape(rows, -1)
+
+
+# --------------------------------------------------------------------------------------------------
+# Forward pass
+# --------------------------------------------------------------------------------------------------
+
+
+def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + _LN_EPS) * gamma + beta
+
+
+@dataclass(frozen=True)
+class _Layer:
+    qkv_w: np.ndarray  # (in, 3*hidden), transposed for x @ w
+    qkv_b: np.ndarray
+    out_w: np.ndarray
+    out_b: np.ndarray
+    ln1_g: np.ndarray
+    ln1_b: np.ndarray
+    up_w: np.ndarray
+    up_b: np.ndarray
+    down_w: np.ndarray
+    down_b: np.ndarray
+    ln2_g: np.ndarray
+    ln2_b: np.ndarray
+
+
+class Encoder:
+    """Class probabilities (n, 4) for sentences; weights from an exported ``.npz`` mapping."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.heads = int(arrays["n_heads"])
+        self.max_len = int(arrays["max_len"])
+        vocab = bytes(arrays["vocab"]).decode("utf-8").split("\n")
+        self.tokenizer = WordPiece({tok: i for i, tok in enumerate(vocab)}, self.max_len)
+        self.word = dequantize_groups_int4(arrays["word_q4"], arrays["word_scale"])
+        self.pos = arrays["pos"].astype(np.float32)  # position + token-type-0 embeddings, (max_len, hidden)
+        self.emb_ln = (arrays["emb_ln_g"], arrays["emb_ln_b"])
+        self.layers = []
+        for i in range(int(arrays["n_layers"])):
+            def lin(name: str) -> np.ndarray:
+                return np.ascontiguousarray(dequantize_rows_int8(arrays[f"l{i}_{name}_q"], arrays[f"l{i}_{name}_s"]).T)
+
+            self.layers.append(
+                _Layer(
+                    lin("qkv"), arrays[f"l{i}_qkv_b"], lin("out"), arrays[f"l{i}_out_b"],
+                    arrays[f"l{i}_ln1_g"], arrays[f"l{i}_ln1_b"], lin("up"), arrays[f"l{i}_up_b"],
+                    lin("down"), arrays[f"l{i}_down_b"], arrays[f"l{i}_ln2_g"], arrays[f"l{i}_ln2_b"],
+                )
+            )
+        self.head_w = arrays["head_w"].T.astype(np.float32)
+        self.head_b = arrays["head_b"].astype(np.float32)
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        n, length = ids.shape
+        hidden = self.pos.shape[1]
+        dh = hidden // self.heads
+        x = _layer_norm(self.word[ids] + self.pos[:length], *self.emb_ln)
+        bias = np.where(mask, 0.0, np.finfo(np.float32).min).astype(np.float32)[:, None, None, :]
+        for layer in self.layers:
+            qkv = x @ layer.qkv_w + layer.qkv_b
+            q, k, v = (
+                qkv[..., j * hidden : (j + 1) * hidden].reshape(n, length, self.heads, dh).transpose(0, 2, 1, 3)
+                for j in range(3)
+            )
+            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(dh) + bias
+            scores -= scores.max(-1, keepdims=True)
+            att = np.exp(scores)
+            att /= att.sum(-1, keepdims=True)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n, length, hidden)
+            x = _layer_norm(ctx @ layer.out_w + layer.out_b + x, layer.ln1_g, layer.ln1_b)
+            h = x @ layer.up_w + layer.up_b
+            h = 0.5 * h * (1.0 + erf(h / np.sqrt(2.0)))
+            x = _layer_norm(h @ layer.down_w + layer.down_b + x, layer.ln2_g, layer.ln2_b)
+        m = mask[..., None].astype(np.float32)
+        pooled = (x * m).sum(1) / m.sum(1)
+        logits = pooled @ self.head_w + self.head_b
+        logits -= logits.max(-1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(-1, keepdims=True)
+
+    def probs(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Probabilities of the four classes, one row per text; texts are batched by length."""
+        seqs = [self.tokenizer.ids(t) for t in texts]
+        out = np.zeros((len(seqs), self.head_b.shape[0]), np.float32)
+        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            length = max(len(seqs[i]) for i in idx)
+            ids = np.zeros((len(idx), length), np.int64)
+            mask = np.zeros((len(idx), length), bool)
+            for row, i in enumerate(idx):
+                ids[row, : len(seqs[i])] = seqs[i]
+                mask[row, : len(seqs[i])] = True
+            out[idx] = self._forward(ids, mask)
+        return out
+
+    def levels(self, texts: Sequence[str]) -> list[int]:
+        return [int(i) for i in self.probs(texts).argmax(1)] if texts else []
+
+
+@lru_cache(maxsize=1)
+def load_encoder() -> Encoder | None:
+    """The bundled encoder, or None when the package was built without it."""
+    path = resources.files("claimaudit") / "data" / ENCODER_FILE
+    if not path.is_file():
+        return None
+    with resources.as_file(path) as p, np.load(p, allow_pickle=False) as z:
+        return Encoder({k: z[k] for k in z.files})
