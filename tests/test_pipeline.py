@@ -139,3 +139,37 @@ def test_eval_on_seed_gold(shared: Path, root: Path, tmp_path: Path, monkeypatch
     assert figures["non claim rejection"] >= 0.90
     assert figures["problems caught"] >= 0.80
     assert figures["false alarms"] <= 0.10
+
+
+def test_encoder_reader_rereads_only_matched_claims(mini: Path, monkeypatch) -> None:
+    """With strength_reader="encoder" the claims that match a reference claim are read by the encoder;
+    the others keep the lexical reading, and the report records the reader."""
+    from claimaudit.claims import reread
+    from claimaudit.pipeline import Settings
+
+    monkeypatch.chdir(mini)
+    ref = load_reference(["reference"])
+    article = claimaudit.ingest.read_article("corpus/" + sorted(os.listdir("corpus"))[0])
+    lexical = Auditor(ref).audit_article(article)
+    auditor = Auditor(ref, Settings(strength_reader="encoder"))
+    encoder = auditor.audit_article(article)
+    assert ("strength_reader", "encoder") in auditor.settings.describe()
+    assert len(lexical.findings) == len(encoder.findings)
+    matched = [(a, b) for a, b in zip(lexical.findings, encoder.findings) if b.reference_id is not None]
+    assert matched and any(b.verdict != "unverified" for _, b in matched)
+    for a, b in zip(lexical.findings, encoder.findings):
+        assert a.claim.sentence == b.claim.sentence
+        if b.reference_id is None:
+            assert b.claim == a.claim
+        else:
+            assert b.claim.strength == reread([a.claim], "encoder")[0].strength
+
+
+def test_strength_command_reads_with_either_reader() -> None:
+    text = "Magnesium supplementation may reduce chronic low back pain."
+    for reader in ("lexical", "encoder"):
+        result = CliRunner().invoke(main, ["strength", "--reader", reader, "--explain", text])
+        assert result.exit_code == 0, result.output
+        assert result.output == f"2\t{text}\t[conditional:may reduce]\n"
+    bad = CliRunner().invoke(main, ["strength", "--reader", "bert", text])
+    assert bad.exit_code == 2

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -404,8 +405,8 @@ def audit_cues(text: str, cues: Sequence[Cue]) -> tuple[Cue, ...]:
     return tuple(sorted(out, key=lambda c: c.start))
 
 
-def read_claims(sentences: Sequence[Sentence], topic: str = "") -> tuple[Claim, ...]:
-    """Classify every unit of an article and read the strength of the claims."""
+def read_claims(sentences: Sequence[Sentence], topic: str = "", reader: str = "lexical") -> tuple[Claim, ...]:
+    """Classify every unit of an article and read the strength of the claims (with ``reader``'s level model)."""
     reasons: list[str | None] = []
     in_refs = False
     for s in sentences:
@@ -413,7 +414,7 @@ def read_claims(sentences: Sequence[Sentence], topic: str = "") -> tuple[Claim, 
             in_refs = bool(REFERENCE_HEADING.match(s.text))
         reasons.append(non_claim_reason(s, in_refs and s.block != "heading"))
     claim_idx = [i for i, r in enumerate(reasons) if r is None]
-    readings = read_many([sentences[i].text for i in claim_idx])
+    readings = read_many([sentences[i].text for i in claim_idx], reader)
     by_index = dict(zip(claim_idx, readings))
     out: list[Claim] = []
     for i, s in enumerate(sentences):
@@ -436,6 +437,16 @@ def read_claims(sentences: Sequence[Sentence], topic: str = "") -> tuple[Claim, 
             )
         )
     return tuple(out)
+
+
+def reread(claims: Sequence[Claim], reader: str) -> list[Claim]:
+    """The claims with strength, negation and cues read again with ``reader``'s level model (one batch)."""
+    readings = read_many([c.sentence.text for c in claims], reader)
+    return [
+        replace(c, strength=asserted_strength(r, c.sentence.text), negated=claim_negated(c.sentence.text, r),
+                cues=tuple(r.cues) + audit_cues(c.sentence.text, r.cues))
+        for c, r in zip(claims, readings)
+    ]
 
 
 def cue_words(cues: Sequence[Cue], kinds: Sequence[str] | None = None) -> list[str]:

@@ -7,6 +7,7 @@ configuration, reference-set or input error.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from enum import IntEnum
 from pathlib import Path
 
@@ -162,11 +163,15 @@ def main(ctx: click.Context, debug: bool) -> None:
                    "reference set is kept there too [default: OUT/.cache].")
 @click.option("--no-cache", is_flag=True,
               help="Neither read nor write the cache (articles and parsed reference set).")
+@click.option("--strength-reader", type=click.Choice(["lexical", "encoder"]), default="lexical",
+              show_default=True,
+              help="Level model of the strength reader for claims that match a reference claim: the "
+                   "lexical one, or the fine-tuned encoder (see `claimaudit strength --reader`).")
 def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | None,
               formats: str, quiet: bool, config_file: str | None, fail_on: str | None,
               exit_zero: bool | None, min_score: float | None,
               ignore: tuple[str, ...], jobs: int, cache_dir: str | None,
-              no_cache: bool) -> None:
+              no_cache: bool, strength_reader: str) -> None:
     """Audit articles (files or folders of .txt, .md, .html) and write reports.
 
     Logs and the summary table go to stderr, so a stream format can be
@@ -196,7 +201,7 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | Non
     cache_path = (None if no_cache or (files_out is None and cache_dir is None)
                   else cache_dir or Path(out) / ".cache")
     ref = _load_reference(cfg.reference, cache_path)
-    settings = cfg.settings()
+    settings = replace(cfg.settings(), strength_reader=strength_reader)
     # issue 6: parallel, cached, and streamed to the files (memory does not grow
     # with the corpus); `doc` is complete only when html or a stream format needs it.
     from .batch import audit_to_files
@@ -322,7 +327,10 @@ def eval_cmd(gold: str, report_path: str, corpus: str | None, show: str) -> None
 @main.command("strength")
 @click.argument("text", nargs=-1)
 @click.option("--explain", is_flag=True, help="Also print the cues that set the level.")
-def strength_cmd(text: tuple[str, ...], explain: bool) -> None:
+@click.option("--reader", type=click.Choice(["lexical", "encoder"]), default="lexical", show_default=True,
+              help="Level model under the cue rules: the lexical one, or the fine-tuned encoder (more accurate "
+                   "on research prose, ~100x slower).")
+def strength_cmd(text: tuple[str, ...], explain: bool, reader: str) -> None:
     """Print the asserted strength (0-4) of each sentence: level, a tab, the sentence.
 
     Reads one sentence per line from standard input when no TEXT is given.
@@ -332,7 +340,7 @@ def strength_cmd(text: tuple[str, ...], explain: bool) -> None:
     from .strength import read_many
 
     lines = list(text) if text else [ln.rstrip("\n") for ln in sys.stdin]
-    readings = read_many(lines)
+    readings = read_many(lines, reader)
     for line, r in zip(lines, readings):
         if explain:
             cues = ", ".join(f"{c.kind}:{c.text}" for c in r.cues) or "-"
@@ -431,8 +439,12 @@ def _stdin_article(name: str | None):
 @click.option("--stdin-filename", default=None, metavar="NAME",
               help="Path to show for standard input; its extension (.md, .html, .txt) sets "
                    "how it is read (default: <stdin>, read as Markdown).")
+@click.option("--strength-reader", type=click.Choice(["lexical", "encoder"]), default="lexical",
+              show_default=True,
+              help="Level model of the strength reader for claims that match a reference claim: the "
+                   "lexical one, or the fine-tuned encoder (see `claimaudit strength --reader`).")
 def check_cmd(paths: tuple[str, ...], reference: tuple[str, ...], config_file: str | None,
-              fmt: str, color: bool | None, stdin_filename: str | None) -> None:
+              fmt: str, color: bool | None, stdin_filename: str | None, strength_reader: str) -> None:
     """Show each claim to review in place: why it was flagged and a better wording.
 
     Prints every claim that is not supported (overstated, contradicted,
@@ -446,7 +458,6 @@ def check_cmd(paths: tuple[str, ...], reference: tuple[str, ...], config_file: s
     Example: claimaudit check draft.md
     """
     import shutil
-    from dataclasses import replace
 
     from .diff import failing_claims
     from .pipeline import Auditor
@@ -458,7 +469,7 @@ def check_cmd(paths: tuple[str, ...], reference: tuple[str, ...], config_file: s
     files = [p for p in paths if p != "-"]
     cfg = _load_config(files, config_file, {"reference": (reference or None, "--reference")})
     ref = _load_reference(cfg.reference)
-    settings = cfg.settings()
+    settings = replace(cfg.settings(), strength_reader=strength_reader)
     report = audit(files, ref, settings)
     if "-" in paths:
         article = Auditor(ref, settings).audit_article(_stdin_article(stdin_filename))

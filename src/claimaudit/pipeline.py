@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .claims import read_claims
+from .claims import read_claims, reread
 from .ingest import SUFFIXES, IngestError, os_error_reason, read_article
 from .match import MATCHER_NAME, Matcher, MatchSettings
 from .records import (
@@ -45,6 +45,10 @@ class Settings:
     match: MatchSettings = field(default_factory=MatchSettings)
     ignore: tuple[str, ...] = ()  # reference ids or rule codes never reported as problems
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, codes)
+    # Level model of the strength reader for claims that match a reference claim (every claim is first
+    # read with the fast lexical one; with "encoder" the matched ones, whose verdict depends on it, are
+    # read again with the encoder).
+    strength_reader: str = "lexical"
 
     def describe(self) -> tuple[tuple[str, str], ...]:
         """Return the settings as sorted (name, value) pairs for the report."""
@@ -57,6 +61,7 @@ class Settings:
             ("ignore", ",".join(self.ignore)),
             ("per_file_ignores", ";".join(f"{glob}:{','.join(codes)}"
                                           for glob, codes in self.per_file_ignores)),
+            ("strength_reader", self.strength_reader),
         )
 
 
@@ -221,6 +226,11 @@ class Auditor:
         claims = read_claims(sentences, topic)
         claim_list = [c for c in claims if c.is_claim]
         matches = self.matcher.match_many([c.match_text for c in claim_list], about)
+        reader = self.settings.strength_reader
+        if reader != "lexical":
+            matched = [i for i, m in enumerate(matches) if m.best is not None]
+            for i, c in zip(matched, reread([claim_list[i] for i in matched], reader)):
+                claim_list[i] = c
         findings = [self._judge(c, m) for c, m in zip(claim_list, matches)]
         findings, unused = apply_suppressions(article, findings, self._ignored_for(article.path))
         skipped = tuple(
@@ -244,7 +254,7 @@ class Auditor:
         supported); ties go to the higher score.
         """
         if match.best is None:
-            return decide(claim, match, None)
+            return decide(claim, match, None, self.settings.strength_reader)
         margin = self.settings.match.multi_margin
         floor = max(self.settings.match.min_score, match.best.score - margin)
         best_finding: Finding | None = None
@@ -252,7 +262,7 @@ class Auditor:
             if cand.score < floor:
                 continue
             ref = self.refs.get(cand.reference_id)
-            f = decide(claim, Match(candidates=match.candidates, best=cand), ref)
+            f = decide(claim, Match(candidates=match.candidates, best=cand), ref, self.settings.strength_reader)
             if best_finding is None:
                 best_finding = f
             elif self.settings.match.multi_policy == "lenient":

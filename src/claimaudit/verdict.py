@@ -62,17 +62,22 @@ RULES: dict[str, Rule] = {
 }
 
 
-def clause_claim(claim: Claim, clause: str) -> Claim:
+@lru_cache(maxsize=4096)
+def _clause_reading(clause: str, reader: str):
+    return read_strength(clause, reader)
+
+
+def clause_claim(claim: Claim, clause: str, reader: str = "lexical") -> Claim:
     """Return the claim with the strength and negation of one of its clauses."""
-    reading = read_strength(clause)
+    reading = _clause_reading(clause, reader)
     return replace(claim, strength=asserted_strength(reading, clause),
                    negated=claim_negated(clause, reading))
 
 
 @lru_cache(maxsize=4096)
-def reference_negated(text: str) -> bool:
+def reference_negated(text: str, reader: str = "lexical") -> bool:
     """Return whether a reference text is itself worded as a negation."""
-    return claim_negated(text, read_strength(text))
+    return claim_negated(text, read_strength(text, reader))
 
 
 def _studies_phrase(ref: ReferenceClaim) -> str:
@@ -99,8 +104,8 @@ def _overreach_terms(claim: Claim, ref: ReferenceClaim) -> list[str]:
     return hits
 
 
-def decide(claim: Claim, match: Match, ref: ReferenceClaim | None) -> Finding:
-    """Return the finding for one claim."""
+def decide(claim: Claim, match: Match, ref: ReferenceClaim | None, reader: str = "lexical") -> Finding:
+    """Return the finding for one claim (``reader``: the strength reader's level model for clauses)."""
     if match.best is None or ref is None:
         near = ", ".join(f"{c.reference_id} ({c.score:.0f})" for c in match.candidates)
         reason = (f"No reference claim matches well enough (closest: {near})." if near else
@@ -132,11 +137,11 @@ def decide(claim: Claim, match: Match, ref: ReferenceClaim | None) -> Finding:
     # have the same polarity.
     if match.best.clause:
         # The claim was made in one clause: read that clause's wording.
-        claim = clause_claim(claim, match.best.clause)
+        claim = clause_claim(claim, match.best.clause, reader)
     # Polarity agrees when it agrees with the canonical text or with the variant
     # that matched (a variant may be phrased negatively: "is not well absorbed").
-    negated = (claim.negated != reference_negated(ref.text)
-               and claim.negated != reference_negated(match.best.matched_text or ref.text))
+    negated = (claim.negated != reference_negated(ref.text, reader)
+               and claim.negated != reference_negated(match.best.matched_text or ref.text, reader))
     if ref.stance == "refutes":
         if negated:
             return Finding(verdict="supported", rule="CA002",
