@@ -329,7 +329,7 @@ def eval_cmd(gold: str, report_path: str, corpus: str | None, show: str) -> None
 @click.option("--explain", is_flag=True, help="Also print the cues that set the level.")
 @click.option("--reader", type=click.Choice(["lexical", "encoder"]), default="lexical", show_default=True,
               help="Level model under the cue rules: the lexical one, or the fine-tuned encoder (more accurate "
-                   "on research prose, ~100x slower).")
+                   "on research prose, ~300x slower).")
 def strength_cmd(text: tuple[str, ...], explain: bool, reader: str) -> None:
     """Print the asserted strength (0-4) of each sentence: level, a tab, the sentence.
 

@@ -48,9 +48,16 @@ How a sentence is read
    between; "no evidence that" reaches into its that-clause). "Not only" does not negate. A denied
    relation keeps its level ("does not reduce" is 3, negated).
 
-Accuracy (benchmarks/strength.py): 5-fold cross-validated macro-F1 on the Yu dev set is about 0.77 (the
-BioBERT anchor is 0.88); see the benchmark for the per-class table, the InSciOut exaggeration figure and
-the speed ratio against spaCy's tokenizer.
+**Two level models.** ``reader="lexical"`` (the default) is the regression of step 3. ``reader="encoder"``
+takes the level from `claimaudit.encoder`, all-MiniLM-L6-v2 fine-tuned on the same Yu sentences and run
+with numpy (``data/strength_encoder.npz``, 16 MB; trained by ``tools/train_strength_encoder.py``). The rules
+of step 4 apply to both, except the two lifts of a "no relation" reading, which only the lexical model
+needs. The encoder reads research prose better and is about 300 times slower; on the consumer
+prose of the labelled seed articles it makes the audit slightly worse, hence not the default.
+
+Accuracy (benchmarks/strength.py): 5-fold cross-validated macro-F1 on the Yu dev set is about 0.77 with the
+lexical model and 0.82 with the encoder (the BioBERT anchor is 0.88); see the benchmark for the per-class
+tables, the InSciOut exaggeration figures and the speed ratios against spaCy's tokenizer.
 
 Training data and licence: the weights in ``data/strength_model.npz`` are fitted on the Yu, Li & Wang
 (2019) "Detecting causal language use in science findings" corpus (EMNLP 2019; repository
@@ -947,7 +954,7 @@ def read_many(texts: Sequence[str], reader: str = DEFAULT_READER) -> list[Streng
     """Read many sentences at once: the same results as `read_strength`, one model pass per batch.
 
     ``reader`` picks the level model under the rules: "encoder" (the fine-tuned MiniLM, more accurate,
-    a few hundredths of a second a sentence) or "lexical" (the cue-sequence regression, ~100x faster).
+    a few hundredths of a second a sentence) or "lexical" (the cue-sequence regression, ~300x faster).
     Repeated sentences (page furniture, list items) are read once.
     """
     if reader not in READERS:
