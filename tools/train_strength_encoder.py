@@ -105,10 +105,13 @@ def batches(seqs, idx, bs, rng=None):
         yield b, ids, mask
 
 
-def train(seqs, y, idx, args, seed: int, model_dir: Path) -> StrengthModel:
-    torch.manual_seed(seed)
+def train(seqs, y, idx, args, seed: int, model_dir: Path, init_seed: int | None = None) -> StrengthModel:
+    """Fine-tune on rows ``idx``; ``seed`` sets the data order and dropout, ``init_seed`` the head's start."""
+    torch.manual_seed(seed if init_seed is None else init_seed)
     rng = np.random.default_rng(seed)
     model = StrengthModel(model_dir)
+    if init_seed is not None:
+        torch.manual_seed(seed)
     for p in model.bert.embeddings.parameters():
         p.requires_grad = False
     head = list(model.head.parameters())
@@ -141,6 +144,17 @@ def train(seqs, y, idx, args, seed: int, model_dir: Path) -> StrengthModel:
         model.load_state_dict({k: v / nswa for k, v in swa.items()})
     model.eval()
     return model
+
+
+def train_soup(seqs, y, idx, args, seed: int, model_dir: Path) -> StrengthModel:
+    """``--soup N``: N models from different seeds, their weights averaged (one model's size and speed)."""
+    # Same starting head, different data order and dropout: the averaged weights stay in one basin.
+    if args.soup <= 1:
+        return train(seqs, y, idx, args, seed, model_dir)
+    models = [train(seqs, y, idx, args, seed + 1000 * k, model_dir, init_seed=seed) for k in range(args.soup)]
+    sds = [m.state_dict() for m in models]
+    models[0].load_state_dict({k: sum(sd[k].float() for sd in sds) / len(sds) for k in sds[0]})
+    return models[0]
 
 
 def export(model: StrengthModel, vocab: list[str], max_len: int) -> dict[str, np.ndarray]:
@@ -210,6 +224,8 @@ def main(argv=None) -> None:
     ap.add_argument("--swa", type=int, default=0, help="average the weights of the last N epochs")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--max-len", type=int, default=96)
+    ap.add_argument("--soup", type=int, default=1, help="average the weights of N models trained with different seeds")
+    ap.add_argument("--cv-out", type=Path, default=CV_OUT, help="where --cv writes the out-of-fold probabilities")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
 
@@ -232,7 +248,7 @@ def main(argv=None) -> None:
         for f in args.folds:
             t0 = time.time()
             tr, te = splits[f]
-            model = train(seqs, y, tr, args, args.seed * 100 + f, model_dir)
+            model = train_soup(seqs, y, tr, args, args.seed * 100 + f, model_dir)
             enc = Encoder(export(model, vocab, args.max_len))
             oof[te] = enc.probs([texts[i] for i in te])
             fold_of[te] = f
@@ -244,20 +260,21 @@ def main(argv=None) -> None:
             )
         done = fold_of >= 0
         print(f"cross-validated macro-F1 {f1_score(y[done], oof[done].argmax(1), average='macro'):.4f}")
-        CV_OUT.parent.mkdir(parents=True, exist_ok=True)
-        tmp = CV_OUT.with_suffix(".tmp")
+        cv_out = args.cv_out
+        cv_out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cv_out.with_suffix(".tmp")
         with tmp.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(["row", "fold", "label", "p0", "p1", "p2", "p3"])
             for i in np.flatnonzero(done):
                 w.writerow([i, fold_of[i], y[i], *(f"{p:.5f}" for p in oof[i])])
-        tmp.replace(CV_OUT)
-        print(f"wrote {CV_OUT}")
+        tmp.replace(cv_out)
+        print(f"wrote {cv_out}")
         return
 
     t0 = time.time()
     idx = np.arange(len(y))
-    model = train(seqs, y, idx, args, args.seed * 100 + 99, model_dir)
+    model = train_soup(seqs, y, idx, args, args.seed * 100 + 99, model_dir)
     arrays = export(model, vocab, args.max_len)
     enc = Encoder(arrays)
     agree = float((torch_probs(model, seqs, idx).argmax(1) == enc.probs(texts).argmax(1)).mean())
@@ -272,7 +289,7 @@ def main(argv=None) -> None:
         "data": "Yu, Li & Wang (2019) yu2019-dev.csv (GPL-3.0)",
         "data_sha256": hashlib.sha256(Path(args.yu).read_bytes()).hexdigest(),
         "sentences": len(y),
-        "recipe": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k not in {"cv", "folds", "yu", "out"}},
+        "recipe": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k not in {"cv", "folds", "yu", "out", "cv_out"}},
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__},
         "numpy_torch_level_agreement": round(agree, 4),
         "bytes": args.out.stat().st_size,
