@@ -25,6 +25,7 @@ from importlib import resources
 
 import numpy as np
 from scipy.special import erf
+from threadpoolctl import threadpool_limits
 
 __all__ = ["ENCODER_FILE", "Encoder", "WordPiece", "load_encoder"]
 
@@ -240,7 +241,16 @@ class Encoder:
         return p / p.sum(-1, keepdims=True)
 
     def probs(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Probabilities of the four classes, one row per text; texts are batched by length."""
+        """Probabilities of the four classes, one row per text; texts are batched by length.
+
+        BLAS runs single-threaded here: the audit already runs one worker process per CPU, and
+        multi-threaded BLAS on these small products collapsed when the cores were busy (an encoder audit of
+        the seed corpus took 44 s with two workers, 12 s with one BLAS thread each).
+        """
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._probs(texts, batch_size)
+
+    def _probs(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         seqs = [self.tokenizer.ids(t) for t in texts]
         out = np.zeros((len(seqs), self.head_b.shape[0]), np.float32)
         order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
