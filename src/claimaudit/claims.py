@@ -424,29 +424,21 @@ def read_claims(sentences: Sequence[Sentence], topic: str = "", reader: str = "l
         if reason is not None:
             out.append(Claim(sentence=s, is_claim=False, kind=reason, strength=0, negated=False))
             continue
-        reading = by_index[i]
-        out.append(
-            Claim(
-                sentence=s,
-                is_claim=True,
-                kind="claim",
-                strength=asserted_strength(reading, s.text),
-                negated=claim_negated(s.text, reading),
-                cues=tuple(reading.cues) + audit_cues(s.text, reading.cues),
-                match_text=match_text(s, topic, previous),
-            )
-        )
+        out.append(Claim(sentence=s, is_claim=True, kind="claim", match_text=match_text(s, topic, previous),
+                         **_read_fields(s.text, by_index[i])))
     return tuple(out)
+
+
+def _read_fields(text: str, reading: StrengthReading) -> dict:
+    """A claim's strength, negation and cues from its reading."""
+    return dict(strength=asserted_strength(reading, text), negated=claim_negated(text, reading),
+                cues=tuple(reading.cues) + audit_cues(text, reading.cues))
 
 
 def reread(claims: Sequence[Claim], reader: str) -> list[Claim]:
     """The claims with strength, negation and cues read again with ``reader``'s level model (one batch)."""
     readings = read_many([c.sentence.text for c in claims], reader)
-    return [
-        replace(c, strength=asserted_strength(r, c.sentence.text), negated=claim_negated(c.sentence.text, r),
-                cues=tuple(r.cues) + audit_cues(c.sentence.text, r.cues))
-        for c, r in zip(claims, readings)
-    ]
+    return [replace(c, **_read_fields(c.sentence.text, r)) for c, r in zip(claims, readings)]
 
 
 def cue_words(cues: Sequence[Cue], kinds: Sequence[str] | None = None) -> list[str]:

@@ -65,6 +65,14 @@ def gate_options(f):  # noqa: ANN001, ANN201 - click decorator
              "contradicted, or none [default: overstated,contradicted].")(f)
 
 
+def strength_reader_option(f):  # noqa: ANN001, ANN201 - click decorator
+    """Add --strength-reader lexical|encoder (the audit's level model for matched claims)."""
+    return click.option(
+        "--strength-reader", type=click.Choice(["lexical", "encoder"]), default="lexical", show_default=True,
+        help="Level model of the strength reader for claims that match a reference claim: the lexical "
+             "one, or the fine-tuned encoder (see `claimaudit strength --reader`).")(f)
+
+
 def _load_config(paths, config_file, overrides):  # noqa: ANN001, ANN202
     from .config import ConfigError, load_config
 
@@ -163,10 +171,7 @@ def main(ctx: click.Context, debug: bool) -> None:
                    "reference set is kept there too [default: OUT/.cache].")
 @click.option("--no-cache", is_flag=True,
               help="Neither read nor write the cache (articles and parsed reference set).")
-@click.option("--strength-reader", type=click.Choice(["lexical", "encoder"]), default="lexical",
-              show_default=True,
-              help="Level model of the strength reader for claims that match a reference claim: the "
-                   "lexical one, or the fine-tuned encoder (see `claimaudit strength --reader`).")
+@strength_reader_option
 def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | None,
               formats: str, quiet: bool, config_file: str | None, fail_on: str | None,
               exit_zero: bool | None, min_score: float | None,
@@ -329,7 +334,7 @@ def eval_cmd(gold: str, report_path: str, corpus: str | None, show: str) -> None
 @click.option("--explain", is_flag=True, help="Also print the cues that set the level.")
 @click.option("--reader", type=click.Choice(["lexical", "encoder"]), default="lexical", show_default=True,
               help="Level model under the cue rules: the lexical one, or the fine-tuned encoder (more accurate "
-                   "on research prose, ~300x slower).")
+                   "on research prose, ~400x slower).")
 def strength_cmd(text: tuple[str, ...], explain: bool, reader: str) -> None:
     """Print the asserted strength (0-4) of each sentence: level, a tab, the sentence.
 
@@ -439,10 +444,7 @@ def _stdin_article(name: str | None):
 @click.option("--stdin-filename", default=None, metavar="NAME",
               help="Path to show for standard input; its extension (.md, .html, .txt) sets "
                    "how it is read (default: <stdin>, read as Markdown).")
-@click.option("--strength-reader", type=click.Choice(["lexical", "encoder"]), default="lexical",
-              show_default=True,
-              help="Level model of the strength reader for claims that match a reference claim: the "
-                   "lexical one, or the fine-tuned encoder (see `claimaudit strength --reader`).")
+@strength_reader_option
 def check_cmd(paths: tuple[str, ...], reference: tuple[str, ...], config_file: str | None,
               fmt: str, color: bool | None, stdin_filename: str | None, strength_reader: str) -> None:
     """Show each claim to review in place: why it was flagged and a better wording.

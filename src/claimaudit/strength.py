@@ -52,7 +52,7 @@ How a sentence is read
 takes the level from `claimaudit.encoder`, all-MiniLM-L6-v2 fine-tuned on the same Yu sentences and run
 with numpy (``data/strength_encoder.npz``, 16 MB; trained by ``tools/train_strength_encoder.py``). The rules
 of step 4 apply to both, except the two lifts of a "no relation" reading, which only the lexical model
-needs. The encoder reads research prose better and is about 300 times slower; on the consumer
+needs. The encoder reads research prose better and is about 400 times slower; on the consumer
 prose of the labelled seed articles it makes the audit slightly worse, hence not the default.
 
 Accuracy (benchmarks/strength.py): 5-fold cross-validated macro-F1 on the Yu dev set is about 0.77 with the
@@ -954,7 +954,7 @@ def read_many(texts: Sequence[str], reader: str = DEFAULT_READER) -> list[Streng
     """Read many sentences at once: the same results as `read_strength`, one model pass per batch.
 
     ``reader`` picks the level model under the rules: "encoder" (the fine-tuned MiniLM, more accurate,
-    a few hundredths of a second a sentence) or "lexical" (the cue-sequence regression, ~300x faster).
+    a few hundredths of a second a sentence) or "lexical" (the cue-sequence regression, ~400x faster).
     Repeated sentences (page furniture, list items) are read once.
     """
     if reader not in READERS:
