@@ -3,9 +3,9 @@
     python benchmarks/strength.py [--yu PATH] [--insciout PATH] [--folds 5] [--seeds 0 1 2] [--repeat 5]
                                   [--reader encoder lexical]
 
-The reader has two level models under the same cue rules: "encoder" (the default; a fine-tuned
-all-MiniLM-L6-v2 run with numpy, `claimaudit.encoder`) and "lexical" (a logistic regression over cue
-sequences). Every section is printed for each reader asked for.
+The reader has two level models under the same cue rules: "lexical" (the default; a logistic
+regression over cue sequences) and "encoder" (opt-in; a fine-tuned all-MiniLM-L6-v2 run with numpy,
+`claimaudit.encoder`). Every section is printed for each reader asked for.
 
 1. Claim strength (Yu, Li & Wang 2019, PubMed conclusions, 4 classes 0-3, level 4 counted as 3):
    both level models are trained on that same file, so the figures are **k-fold cross-validated**.
