@@ -1,15 +1,15 @@
 """A small fine-tuned sentence encoder that reads claim strength, run with numpy alone.
 
 The model is all-MiniLM-L6-v2 (a 6-layer, 384-wide BERT; Apache-2.0) fine-tuned to the four Yu et al. (2019)
-classes (0 none, 1 associative, 2 conditional causal, 3 direct causal) by ``tools/train_strength_encoder.py``.
-That script exports the weights to ``data/strength_encoder.npz``: every linear layer as int8 with one
-scale per output row (or, with ``--layer-bits 4``, as 4-bit integers with one scale per 32 values), the
-word-piece embeddings as 4-bit integers with one scale per 32 values, the rest (biases, layer norms, the
-first ``max_len`` position embeddings) as float32. An export may hold several members (``--members``):
-models fine-tuned from different seeds over the same frozen embeddings, whose probabilities are averaged. Nothing here needs
-torch or a model hub: the forward pass is the standard BERT encoder (embeddings -> layer norm -> 6 x
-[self-attention, feed-forward with erf-GELU, residual + layer norm]) followed by a mean over the tokens and
-one linear layer.
+classes (0 none, 1 associative, 2 conditional causal, 3 direct causal) by
+``tools/train_strength_encoder.py``. That script exports the weights to ``data/strength_encoder.npz``: every
+linear layer as int8 with one scale per output row (or, with ``--layer-bits 4``, as 4-bit integers with one
+scale per 32 values), the word-piece embeddings as 4-bit integers with one scale per 32 values, the rest
+(biases, layer norms, the first ``max_len`` position embeddings) as float32. An export may hold several
+members (``--members``): models fine-tuned from different seeds over the same frozen embeddings, whose
+probabilities are averaged. Nothing here needs torch or a model hub: the forward pass is the standard BERT
+encoder (embeddings -> layer norm -> 6 x [self-attention, feed-forward with erf-GELU, residual + layer
+norm]) followed by a mean over the tokens and one linear layer.
 
 The word-piece tokenizer is the BERT one (clean, split CJK, lower-case, strip accents, split punctuation,
 greedy longest-match word pieces) written out here, because the maintained implementation (``tokenizers``)
