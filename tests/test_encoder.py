@@ -76,9 +76,8 @@ def test_int4_groups_roundtrip_within_half_a_step(w):
     assert np.all(np.abs(back - w) <= step * 0.5 + 1e-3 * np.abs(w) + 1e-6)
 
 
-def _tiny_arrays(seed: int = 0, members: int = 0, bits: int = 8) -> dict[str, np.ndarray]:
-    """A random 2-layer, 2-head, 32-wide encoder over a toy vocabulary (``members`` > 0: that many
-    layer stacks and heads over the same embeddings, as ``--members`` exports them)."""
+def _tiny_encoder(seed: int = 0) -> Encoder:
+    """A random 2-layer, 2-head, 32-wide encoder over a toy vocabulary."""
     rng = np.random.default_rng(seed)
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "magnesium", "may", "reduce", "pain", "##s", ".", "not"]
     hidden, inner, max_len = 32, 64, 12
@@ -90,61 +89,22 @@ def _tiny_arrays(seed: int = 0, members: int = 0, bits: int = 8) -> dict[str, np
     a["pos"] = rng.normal(size=(max_len, hidden)).astype(np.float32)
     a["emb_ln_g"], a["emb_ln_b"] = np.ones(hidden, np.float32), np.zeros(hidden, np.float32)
     shapes = {"qkv": (3 * hidden, hidden), "out": (hidden, hidden), "up": (inner, hidden), "down": (hidden, inner)}
-    if members:
-        a["members"] = np.array(members)
-    for m in [f"m{j}_" for j in range(members)] or [""]:
-        for i in range(2):
-            for name, shape in shapes.items():
-                w = (rng.normal(size=shape) / np.sqrt(shape[1])).astype(np.float32)
-                if bits == 4:
-                    a[f"{m}l{i}_{name}_q4"], a[f"{m}l{i}_{name}_s4"] = quantize_groups_int4(w)
-                else:
-                    a[f"{m}l{i}_{name}_q"], a[f"{m}l{i}_{name}_s"] = quantize_rows_int8(w)
-                a[f"{m}l{i}_{name}_b"] = rng.normal(scale=0.1, size=shape[0]).astype(np.float32)
-            for ln in ("ln1", "ln2"):
-                a[f"{m}l{i}_{ln}_g"] = np.ones(hidden, np.float32)
-                a[f"{m}l{i}_{ln}_b"] = np.zeros(hidden, np.float32)
-        a[m + "head_w"] = rng.normal(size=(4, hidden)).astype(np.float32)
-        a[m + "head_b"] = np.zeros(4, np.float32)
-    return a
-
-
-def _tiny_encoder(seed: int = 0) -> Encoder:
-    return Encoder(_tiny_arrays(seed))
-
-
-def _member_alone(arrays: dict[str, np.ndarray], j: int) -> dict[str, np.ndarray]:
-    """Member ``j`` of a multi-member export as a plain one-model export."""
-    shared = {k: v for k, v in arrays.items() if k != "members" and not k.startswith("m") and not k.startswith("l")}
-    shared["max_len"] = arrays["max_len"]
-    own = {k[len(f"m{j}_"):]: v for k, v in arrays.items() if k.startswith(f"m{j}_")}
-    return {**shared, **own}
-
-
-TEXTS = ["Magnesium may reduce pains.", "Pain.", "Magnesium may not reduce pain, magnesium may reduce pain."]
-
-
-@pytest.mark.parametrize("bits", [8, 4])
-def test_members_probabilities_are_the_mean_of_each_member_alone(bits):
-    arrays = _tiny_arrays(seed=3, members=3, bits=bits)
-    together = Encoder(arrays).probs(TEXTS)
-    alone = [Encoder(_member_alone(arrays, j)).probs(TEXTS) for j in range(3)]
-    assert len(Encoder(arrays).members) == 3
-    assert not np.allclose(alone[0], alone[1], atol=1e-3)  # the members really differ
-    np.testing.assert_allclose(together, np.mean(alone, axis=0), rtol=1e-4, atol=1e-6)
-
-
-def test_four_bit_layers_are_read_as_their_groups():
-    arrays = _tiny_arrays(seed=5, bits=4)
-    layer = Encoder(arrays).members[0].layers[1]
-    assert not any(k.endswith("_q") for k in arrays)
-    np.testing.assert_array_equal(layer.up_w, dequantize_groups_int4(arrays["l1_up_q4"], arrays["l1_up_s4"]).T)
-    np.testing.assert_array_equal(layer.qkv_w, dequantize_groups_int4(arrays["l1_qkv_q4"], arrays["l1_qkv_s4"]).T)
+    for i in range(2):
+        for name, shape in shapes.items():
+            a[f"l{i}_{name}_q"], a[f"l{i}_{name}_s"] = quantize_rows_int8(
+                (rng.normal(size=shape) / np.sqrt(shape[1])).astype(np.float32))
+            a[f"l{i}_{name}_b"] = rng.normal(scale=0.1, size=shape[0]).astype(np.float32)
+        for ln in ("ln1", "ln2"):
+            a[f"l{i}_{ln}_g"] = np.ones(hidden, np.float32)
+            a[f"l{i}_{ln}_b"] = np.zeros(hidden, np.float32)
+    a["head_w"] = rng.normal(size=(4, hidden)).astype(np.float32)
+    a["head_b"] = np.zeros(4, np.float32)
+    return Encoder(a)
 
 
 def test_padding_does_not_change_a_sentence_s_probabilities():
     enc = _tiny_encoder()
-    texts = TEXTS
+    texts = ["Magnesium may reduce pains.", "Pain.", "Magnesium may not reduce pain, magnesium may reduce pain."]
     together = enc.probs(texts)
     alone = np.vstack([enc.probs([t]) for t in texts])
     np.testing.assert_allclose(together, alone, rtol=1e-4, atol=1e-5)

@@ -1,15 +1,13 @@
 """A small fine-tuned sentence encoder that reads claim strength, run with numpy alone.
 
 The model is all-MiniLM-L6-v2 (a 6-layer, 384-wide BERT; Apache-2.0) fine-tuned to the four Yu et al. (2019)
-classes (0 none, 1 associative, 2 conditional causal, 3 direct causal) by
-``tools/train_strength_encoder.py``. That script exports the weights to ``data/strength_encoder.npz``: every
-linear layer as int8 with one scale per output row (or, with ``--layer-bits 4``, as 4-bit integers with one
-scale per 32 values), the word-piece embeddings as 4-bit integers with one scale per 32 values, the rest
-(biases, layer norms, the first ``max_len`` position embeddings) as float32. An export may hold several
-members (``--members``): models fine-tuned from different seeds over the same frozen embeddings, whose
-probabilities are averaged. Nothing here needs torch or a model hub: the forward pass is the standard BERT
-encoder (embeddings -> layer norm -> 6 x [self-attention, feed-forward with erf-GELU, residual + layer
-norm]) followed by a mean over the tokens and one linear layer.
+classes (0 none, 1 associative, 2 conditional causal, 3 direct causal) by ``tools/train_strength_encoder.py``.
+That script exports the weights to ``data/strength_encoder.npz`` (about 16 MB): every linear layer as int8
+with one scale per output row, the word-piece embeddings as 4-bit integers with one scale per 32 values,
+the rest (biases, layer norms, the first ``max_len`` position embeddings) as float32. Nothing here needs
+torch or a model hub: the forward pass is the standard BERT encoder (embeddings -> layer norm -> 6 x
+[self-attention, feed-forward with erf-GELU, residual + layer norm]) followed by a mean over the tokens and
+one linear layer.
 
 The word-piece tokenizer is the BERT one (clean, split CJK, lower-case, strip accents, split punctuation,
 greedy longest-match word pieces) written out here, because the maintained implementation (``tokenizers``)
@@ -188,45 +186,8 @@ class _Layer:
     ln2_b: np.ndarray
 
 
-@dataclass(frozen=True)
-class _Member:
-    """One fine-tuned copy of the transformer layers and its head (the embeddings are shared)."""
-
-    layers: tuple[_Layer, ...]
-    head_w: np.ndarray
-    head_b: np.ndarray
-
-
-def _linear(arrays: dict[str, np.ndarray], key: str) -> np.ndarray:
-    """A linear layer's weights, transposed for ``x @ w``: 4-bit groups (``_q4``/``_s4``) or int8 rows."""
-    if key + "_q4" in arrays:
-        w = dequantize_groups_int4(arrays[key + "_q4"], arrays[key + "_s4"])
-    else:
-        w = dequantize_rows_int8(arrays[key + "_q"], arrays[key + "_s"])
-    return np.ascontiguousarray(w.T)
-
-
-def _member(arrays: dict[str, np.ndarray], prefix: str, n_layers: int) -> _Member:
-    layers = []
-    for i in range(n_layers):
-        p = f"{prefix}l{i}_"
-        layers.append(
-            _Layer(
-                _linear(arrays, p + "qkv"), arrays[p + "qkv_b"], _linear(arrays, p + "out"), arrays[p + "out_b"],
-                arrays[p + "ln1_g"], arrays[p + "ln1_b"], _linear(arrays, p + "up"), arrays[p + "up_b"],
-                _linear(arrays, p + "down"), arrays[p + "down_b"], arrays[p + "ln2_g"], arrays[p + "ln2_b"],
-            )
-        )
-    return _Member(tuple(layers), arrays[prefix + "head_w"].T.astype(np.float32), arrays[prefix + "head_b"].astype(np.float32))
-
-
 class Encoder:
-    """Class probabilities (n, 4) for sentences; weights from an exported ``.npz`` mapping.
-
-    An export holds one model (layer keys ``l{i}_...``, ``head_w``) or, with ``members`` = N, N models
-    fine-tuned from different seeds over the same frozen embeddings (``m{j}_l{i}_...``, ``m{j}_head_w``):
-    the embeddings are computed once and the members' probabilities averaged.
-    """
+    """Class probabilities (n, 4) for sentences; weights from an exported ``.npz`` mapping."""
 
     def __init__(self, arrays: dict[str, np.ndarray]):
         self.heads = int(arrays["n_heads"])
@@ -236,43 +197,48 @@ class Encoder:
         self.word = dequantize_groups_int4(arrays["word_q4"], arrays["word_scale"])
         self.pos = arrays["pos"].astype(np.float32)  # position + token-type-0 embeddings, (max_len, hidden)
         self.emb_ln = (arrays["emb_ln_g"], arrays["emb_ln_b"])
-        n_layers = int(arrays["n_layers"])
-        n_members = int(arrays["members"]) if "members" in arrays else 0
-        prefixes = [f"m{j}_" for j in range(n_members)] or [""]
-        self.members = tuple(_member(arrays, prefix, n_layers) for prefix in prefixes)
+        self.layers = []
+        for i in range(int(arrays["n_layers"])):
+            def lin(name: str) -> np.ndarray:
+                return np.ascontiguousarray(dequantize_rows_int8(arrays[f"l{i}_{name}_q"], arrays[f"l{i}_{name}_s"]).T)
+
+            self.layers.append(
+                _Layer(
+                    lin("qkv"), arrays[f"l{i}_qkv_b"], lin("out"), arrays[f"l{i}_out_b"],
+                    arrays[f"l{i}_ln1_g"], arrays[f"l{i}_ln1_b"], lin("up"), arrays[f"l{i}_up_b"],
+                    lin("down"), arrays[f"l{i}_down_b"], arrays[f"l{i}_ln2_g"], arrays[f"l{i}_ln2_b"],
+                )
+            )
+        self.head_w = arrays["head_w"].T.astype(np.float32)
+        self.head_b = arrays["head_b"].astype(np.float32)
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         n, length = ids.shape
         hidden = self.pos.shape[1]
         dh = hidden // self.heads
-        x0 = _layer_norm(self.word[ids] + self.pos[:length], *self.emb_ln)
+        x = _layer_norm(self.word[ids] + self.pos[:length], *self.emb_ln)
         bias = np.where(mask, 0.0, np.finfo(np.float32).min).astype(np.float32)[:, None, None, :]
+        for layer in self.layers:
+            qkv = x @ layer.qkv_w + layer.qkv_b
+            q, k, v = (
+                qkv[..., j * hidden : (j + 1) * hidden].reshape(n, length, self.heads, dh).transpose(0, 2, 1, 3)
+                for j in range(3)
+            )
+            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(dh) + bias
+            scores -= scores.max(-1, keepdims=True)
+            att = np.exp(scores)
+            att /= att.sum(-1, keepdims=True)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n, length, hidden)
+            x = _layer_norm(ctx @ layer.out_w + layer.out_b + x, layer.ln1_g, layer.ln1_b)
+            h = x @ layer.up_w + layer.up_b
+            h = 0.5 * h * (1.0 + erf(h / np.sqrt(2.0)))
+            x = _layer_norm(h @ layer.down_w + layer.down_b + x, layer.ln2_g, layer.ln2_b)
         m = mask[..., None].astype(np.float32)
-        total = None
-        for member in self.members:
-            x = x0
-            for layer in member.layers:
-                qkv = x @ layer.qkv_w + layer.qkv_b
-                q, k, v = (
-                    qkv[..., j * hidden : (j + 1) * hidden].reshape(n, length, self.heads, dh).transpose(0, 2, 1, 3)
-                    for j in range(3)
-                )
-                scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(dh) + bias
-                scores -= scores.max(-1, keepdims=True)
-                att = np.exp(scores)
-                att /= att.sum(-1, keepdims=True)
-                ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n, length, hidden)
-                x = _layer_norm(ctx @ layer.out_w + layer.out_b + x, layer.ln1_g, layer.ln1_b)
-                h = x @ layer.up_w + layer.up_b
-                h = 0.5 * h * (1.0 + erf(h / np.sqrt(2.0)))
-                x = _layer_norm(h @ layer.down_w + layer.down_b + x, layer.ln2_g, layer.ln2_b)
-            pooled = (x * m).sum(1) / m.sum(1)
-            logits = pooled @ member.head_w + member.head_b
-            logits -= logits.max(-1, keepdims=True)
-            p = np.exp(logits)
-            p /= p.sum(-1, keepdims=True)
-            total = p if total is None else total + p
-        return total / len(self.members)
+        pooled = (x * m).sum(1) / m.sum(1)
+        logits = pooled @ self.head_w + self.head_b
+        logits -= logits.max(-1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(-1, keepdims=True)
 
     def probs(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Probabilities of the four classes, one row per text; texts are batched by length.
@@ -286,7 +252,7 @@ class Encoder:
 
     def _probs(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         seqs = [self.tokenizer.ids(t) for t in texts]
-        out = np.zeros((len(seqs), self.members[0].head_b.shape[0]), np.float32)
+        out = np.zeros((len(seqs), self.head_b.shape[0]), np.float32)
         order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
