@@ -17,8 +17,8 @@ embeddings are exported 4-bit, so the model never learns to depend on their exac
 6e-5 with label smoothing 0.1 and the last 3 epochs averaged scored 0.817 on fold 0 against 0.823 for the
 defaults (torch, before export), so the defaults stayed; ``--soup 2`` (two seeds' weights averaged)
 scored 0.826 on fold 0 against 0.831 for one model (both exported); ``--tune-embeddings`` scored 0.832 /
-0.801 / 0.820 on folds 0-2 against 0.831 / 0.814 / 0.821 frozen. The seed matters as much: seed 1 cross-
-validates at 0.810 against 0.824 for seed 0 (the shipped model), and the two seeds' out-of-fold
+0.801 / 0.820 on folds 0-2 against 0.831 / 0.814 / 0.821 frozen. The seed matters as much: seed 1
+cross-validates at 0.810 against 0.824 for seed 0 (the shipped model), and the two seeds' out-of-fold
 probabilities averaged give 0.821, so averaging models (which would double the run time and, with int8
 layers, break the 20 MB budget) was not pursued; 10 epochs at lr 5e-5 scored 0.830 / 0.809 / 0.797 on
 folds 0-2. Torch runs with fixed seeds and deterministic algorithms, so a rerun on the same machine and
