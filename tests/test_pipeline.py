@@ -173,3 +173,38 @@ def test_strength_command_reads_with_either_reader() -> None:
         assert result.output == f"2\t{text}\t[conditional:may reduce]\n"
     bad = CliRunner().invoke(main, ["strength", "--reader", "bert", text])
     assert bad.exit_code == 2
+
+
+@pytest.mark.parametrize(("failure", "why"), [
+    (None, "is not installed"),
+    (ValueError("Cannot load file containing pickled data when allow_pickle=False"), "cannot be read (ValueError: "),
+])
+def test_a_missing_or_unreadable_encoder_stops_before_any_article(mini: Path, tmp_path: Path, monkeypatch,
+                                                                    failure, why) -> None:
+    """Asking for the encoder when its weights are missing (a build without package data) or are not an
+    export (say, a Git LFS pointer) is one clear error and exit 2, not an internal error per article."""
+    import claimaudit.encoder as encoder
+
+    def broken():
+        if failure is not None:
+            raise failure
+        return None
+
+    monkeypatch.setattr(encoder, "load_encoder", broken)
+    runner = CliRunner()
+    out = tmp_path / "out"
+    audit = runner.invoke(main, ["audit", str(mini / "corpus"), "--reference", str(mini / "reference"),
+                                 "--out", str(out), "-q", "--strength-reader", "encoder"])
+    assert audit.exit_code == 2
+    lines = audit.output.strip().splitlines()
+    assert len(lines) == 1 and why in lines[0], audit.output
+    assert lines[0].startswith("claimaudit: error: --strength-reader encoder: the strength encoder")
+    assert lines[0].endswith("; use --strength-reader lexical")
+    assert not (out / "audit.json").exists()
+    check = runner.invoke(main, ["check", "-", "--reference", str(mini / "reference"), "--strength-reader", "encoder"],
+                          input="Magnesium may reduce back pain.\n")
+    assert check.exit_code == 2 and why in check.output
+    strength = runner.invoke(main, ["strength", "--reader", "encoder", "Magnesium may reduce pain."])
+    assert strength.exit_code == 2 and why in strength.output and "internal error" not in strength.output
+    lexical = runner.invoke(main, ["strength", "Magnesium may reduce pain."])  # the default does not need it
+    assert lexical.exit_code == 0 and lexical.output == "2\tMagnesium may reduce pain.\n"

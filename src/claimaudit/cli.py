@@ -73,6 +73,16 @@ def strength_reader_option(f):  # noqa: ANN001, ANN201 - click decorator
              "one, or the fine-tuned encoder (see `claimaudit strength --reader`).")(f)
 
 
+def _require_reader(reader: str, option: str) -> None:
+    """Fail once, before any article is read, when the encoder reader is asked for but cannot load."""
+    if reader == "encoder":
+        from .encoder import encoder_problem
+
+        problem = encoder_problem()
+        if problem:
+            raise InputProblem(f"{option} encoder: {problem}; use {option} lexical")
+
+
 def _load_config(paths, config_file, overrides):  # noqa: ANN001, ANN202
     from .config import ConfigError, load_config
 
@@ -206,6 +216,7 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | Non
     cache_path = (None if no_cache or (files_out is None and cache_dir is None)
                   else cache_dir or Path(out) / ".cache")
     ref = _load_reference(cfg.reference, cache_path)
+    _require_reader(strength_reader, "--strength-reader")
     settings = replace(cfg.settings(), strength_reader=strength_reader)
     # issue 6: parallel, cached, and streamed to the files (memory does not grow
     # with the corpus); `doc` is complete only when html or a stream format needs it.
@@ -344,6 +355,7 @@ def strength_cmd(text: tuple[str, ...], explain: bool, reader: str) -> None:
     """
     from .strength import read_many
 
+    _require_reader(reader, "--reader")
     lines = list(text) if text else [ln.rstrip("\n") for ln in sys.stdin]
     readings = read_many(lines, reader)
     for line, r in zip(lines, readings):
@@ -471,6 +483,7 @@ def check_cmd(paths: tuple[str, ...], reference: tuple[str, ...], config_file: s
     files = [p for p in paths if p != "-"]
     cfg = _load_config(files, config_file, {"reference": (reference or None, "--reference")})
     ref = _load_reference(cfg.reference)
+    _require_reader(strength_reader, "--strength-reader")
     settings = replace(cfg.settings(), strength_reader=strength_reader)
     report = audit(files, ref, settings)
     if "-" in paths:

@@ -18,6 +18,7 @@ tokenizer on every training sentence before it exports.
 from __future__ import annotations
 
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +28,7 @@ import numpy as np
 from scipy.special import erf
 from threadpoolctl import threadpool_limits
 
-__all__ = ["ENCODER_FILE", "Encoder", "WordPiece", "load_encoder"]
+__all__ = ["ENCODER_FILE", "Encoder", "WordPiece", "encoder_problem", "load_encoder"]
 
 ENCODER_FILE = "strength_encoder.npz"
 _LN_EPS = 1e-12
@@ -277,3 +278,14 @@ def load_encoder() -> Encoder | None:
         return None
     with resources.as_file(path) as p, np.load(p, allow_pickle=False) as z:
         return Encoder({k: z[k] for k in z.files})
+
+
+def encoder_problem() -> str | None:
+    """Why the bundled encoder cannot be used (missing, or not a readable export), or None when it can."""
+    where = f"the strength encoder (claimaudit/data/{ENCODER_FILE})"
+    try:
+        enc = load_encoder()
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        first = str(exc).split(". ")[0].rstrip(".")  # numpy's messages run on with advice that does not apply
+        return f"{where} cannot be read ({type(exc).__name__}: {first})"
+    return None if enc is not None else f"{where} is not installed"
