@@ -20,9 +20,9 @@ scored 0.826 on fold 0 against 0.831 for one model (both exported); ``--tune-emb
 0.801 / 0.820 on folds 0-2 against 0.831 / 0.814 / 0.821 frozen. The seed matters as much: seed 1
 cross-validates at 0.810 against 0.824 for seed 0 (the shipped model), and the two seeds' out-of-fold
 probabilities averaged give 0.821, so averaging models (which would double the run time and, with int8
-layers, break the 20 MB budget) was not pursued; 10 epochs at lr 5e-5 scored 0.830 / 0.809 / 0.797 on
-folds 0-2. Torch runs with fixed seeds and deterministic algorithms, so a rerun on the same machine and
-versions gives the same model.
+layers, break the 20 MB budget) was not pursued; 10 epochs at lr 5e-5 cross-validate at 0.811 (seed 0).
+Torch runs with fixed seeds and deterministic algorithms, so a rerun on the same machine and versions
+gives the same model.
 
 Export: ``src/claimaudit/data/strength_encoder.npz`` (int8 linear layers, 4-bit word embeddings; see
 `claimaudit.encoder`) and ``strength_encoder.json`` next to it (recipe, versions, data checksum, and how
