@@ -43,7 +43,8 @@ def reference_files(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Pa
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            files.extend(sorted(list(p.glob("*.yaml")) + list(p.glob("*.yml"))))
+            # A folder of packs (reference/magnesium/, reference/vitamin-d/) loads every pack.
+            files.extend(sorted(list(p.rglob("*.yaml")) + list(p.rglob("*.yml"))))
         elif p.exists():
             files.append(p)
         else:
