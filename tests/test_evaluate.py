@@ -44,3 +44,78 @@ def test_figures(tmp_path: Path) -> None:
     text = format_scores(sc)
     assert "verdict agreement     0.500  (2/4)" in text
     assert "false alarms          0.500  (1/2)" in text
+
+
+def _offset_row(text: str, labels: list[str], sha1: str | None = None) -> dict:
+    from claimaudit.evaluate import unit_sha1
+
+    start = SOURCE.index(text)
+    return {"article": "art.txt", "start": start, "end": start + len(text),
+            "sha1": sha1 or unit_sha1(text), "labels": labels}
+
+
+def test_offset_keyed_rows_score_like_text_keyed_rows(tmp_path: Path) -> None:
+    art = tmp_path / "art.txt"
+    art.write_text(SOURCE)
+    report = {"articles": [{"path": str(art), "claims": [
+        claim("A is B.", "supported"), claim("C causes D.", "supported")]}]}
+    by_text = [{"article": "art.txt", "text": "A is B.", "labels": ["supported"]},
+               {"article": "art.txt", "text": "C causes D.", "labels": ["overstated"]}]
+    by_offset = [_offset_row("A is B.", ["supported"]), _offset_row("C causes D.", ["overstated"])]
+    assert evaluate(by_offset, report).as_dict() == evaluate(by_text, report).as_dict()
+
+
+def test_offset_row_whose_checksum_differs_is_reported_not_guessed(tmp_path: Path) -> None:
+    art = tmp_path / "art.txt"
+    art.write_text(SOURCE)
+    report = {"articles": [{"path": str(art), "claims": [claim("A is B.", "supported")]}]}
+    sc = evaluate([_offset_row("A is B.", ["supported"], sha1="000000000000")], report)
+    assert sc.unlocated == 1
+    assert sc.rows[0]["outcome"] == "none"
+    assert "units not found in their article" in format_scores(sc)
+
+
+def test_unit_sha1_ignores_whitespace_and_compatibility_forms() -> None:
+    from claimaudit.evaluate import unit_sha1
+
+    assert unit_sha1("Magnesium\u00a0helps  muscles.\n") == unit_sha1("Magnesium helps muscles.")
+    assert unit_sha1("a") != unit_sha1("b")
+
+
+def test_load_gold_names_the_line_of_a_bad_row(tmp_path: Path) -> None:
+    import pytest
+
+    from claimaudit.evaluate import load_gold
+
+    g = tmp_path / "g.jsonl"
+    g.write_text('{"article": "a.txt", "text": "x", "labels": ["supported"]}\n'
+                 '{"article": "a.txt", "start": 1, "labels": ["none"]}\n')
+    with pytest.raises(ValueError, match=r"g.jsonl:2: a gold row needs"):
+        load_gold(g)
+    g.write_text('{"article": "a.txt", "text": "x", "labels": ["maybe"]}\n')
+    with pytest.raises(ValueError, match=r"g.jsonl:1: labels must be"):
+        load_gold(g)
+
+
+def test_eval_cli_gives_figures_per_gold_file_and_overall(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from claimaudit.cli import main
+
+    art = tmp_path / "art.txt"
+    art.write_text(SOURCE)
+    report = tmp_path / "audit.json"
+    report.write_text(json.dumps({"articles": [{"path": str(art), "claims": [
+        claim("A is B.", "supported"), claim("C causes D.", "supported")]}]}))
+    g1 = tmp_path / "one.jsonl"
+    g1.write_text(json.dumps({"article": "art.txt", "text": "A is B.", "labels": ["supported"]}) + "\n")
+    g2 = tmp_path / "two.jsonl"
+    g2.write_text(json.dumps(_offset_row("C causes D.", ["overstated"])) + "\n")
+    out = CliRunner().invoke(main, ["eval", str(g1), str(g2), "--report", str(report)])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert lines[2].startswith("one.jsonl") and "1.000 (1/1)" in lines[2]
+    assert lines[3].startswith("two.jsonl") and "0.000 (0/1)" in lines[3]
+    assert lines[4].startswith("overall") and "0.500 (1/2)" in lines[4]

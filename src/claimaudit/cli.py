@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .evaluate import evaluate, format_scores, load_gold
+from .evaluate import format_scores, format_table, load_gold, outcomes, score
 from .pipeline import Settings, audit
 from .reference import ReferenceError
 from .report import report_dict, write_atomic
@@ -302,38 +302,57 @@ def summary_table(doc: dict) -> str:
 
 
 @main.command("eval")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
-@click.option("--report", "report_path", default="reports/audit.json", show_default=True,
-              type=click.Path(dir_okay=False), help="The audit.json to score.")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--report", "report_paths", multiple=True, default=("reports/audit.json",),
+              show_default=True, type=click.Path(dir_okay=False),
+              help="The audit.json to score; repeat it when the gold files' articles are in several.")
 @click.option("--corpus", default=None, type=click.Path(file_okay=False),
               help="Folder holding the articles (default: the paths in the report).")
 @click.option("--show", type=click.Choice(["none", "errors", "all"]), default="none",
               help="Also list units: only the wrong ones, or all.")
-def eval_cmd(gold: str, report_path: str, corpus: str | None, show: str) -> None:
-    """Score a report against labelled sentences (JSONL, see shared/gold/GUIDELINES.md).
+def eval_cmd(gold: tuple[str, ...], report_paths: tuple[str, ...], corpus: str | None,
+             show: str) -> None:
+    """Score a report against labelled units (JSONL, see shared/gold/GUIDELINES.md).
+
+    Gold rows are keyed by text ({"article", "text", "labels"}) or by offsets
+    ({"article", "start", "end", "sha1", "labels"}); several gold files give
+    figures per file and overall.
 
     Example: claimaudit eval ../shared/gold/seeds-dev.jsonl --report reports/audit.json
     """
     import json
 
-    try:
-        rows = load_gold(gold)
-    except ValueError as exc:
-        raise InputProblem(str(exc)) from None
-    try:
-        doc = json.loads(Path(report_path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputProblem(f"{report_path}: no such report; run claimaudit audit first") from None
-    except json.JSONDecodeError as exc:
-        raise InputProblem(f"{report_path}:{exc.lineno}: not JSON ({exc.msg})") from None
-    try:
-        scores = evaluate(rows, doc, corpus)
-    except OSError as exc:
-        raise InputProblem(f"cannot read an article: {exc}") from None
-    click.echo(format_scores(scores))
+    doc: dict = {"articles": []}
+    for report_path in report_paths:
+        try:
+            part = json.loads(Path(report_path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputProblem(f"{report_path}: no such report; run claimaudit audit first") from None
+        except json.JSONDecodeError as exc:
+            raise InputProblem(f"{report_path}:{exc.lineno}: not JSON ({exc.msg})") from None
+        doc["articles"].extend(part.get("articles", []))
+    named = []
+    pooled: list = []
+    missing_all: list[str] = []
+    for g in gold:
+        try:
+            rows = load_gold(g)
+            unit_rows, missing = outcomes(rows, doc, corpus)
+        except ValueError as exc:
+            raise InputProblem(str(exc)) from None
+        except OSError as exc:
+            raise InputProblem(f"cannot read an article: {exc}") from None
+        named.append((Path(g).name, score(unit_rows, missing)))
+        pooled.extend(unit_rows)
+        missing_all.extend(missing)
+    overall = score(pooled, missing_all)
+    if len(named) > 1:
+        click.echo(format_table([*named, ("overall", overall)]))
+        click.echo("")
+    click.echo(format_scores(overall))
     if show != "none":
         click.echo("")
-        for r in scores.rows:
+        for r in overall.rows:
             if show == "all" or not r["ok"]:
                 mark = "ok " if r["ok"] else "BAD"
                 click.echo(f"{mark} {r['article'][:3]} {'/'.join(r['labels']):<26} -> "

@@ -8,8 +8,10 @@ claim's verdict, or "none".
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,7 @@ class Scores:
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     rows: list[dict[str, Any]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    unlocated: int = 0  # units not found in their article (text edited, or a page rebuilt differently)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the headline figures."""
@@ -84,28 +87,62 @@ def _article_source(path: Path) -> str:
     return article_from_text(text, path=str(path), kind=kind_of(path.name)).text
 
 
-def evaluate(gold_rows: list[dict[str, Any]], report: dict[str, Any],
-             corpus: str | Path | None = None) -> Scores:
-    """Score a report document against gold rows."""
+def unit_norm(text: str) -> str:
+    """NFKC-normalize and collapse whitespace: the form an offset-keyed unit's sha1 is taken over."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def unit_sha1(text: str) -> str:
+    """Return the 12-hex-digit checksum of a unit's text (GUIDELINES.md, offset-keyed gold)."""
+    return hashlib.sha1(unit_norm(text).encode("utf-8")).hexdigest()[:12]
+
+
+def _spans(rows: list[dict[str, Any]], source: str) -> list[tuple[int, int] | None]:
+    """Locate each gold row in its article: text-keyed rows by search, offset-keyed by checksum.
+
+    An offset-keyed row whose slice no longer has its checksum (the page was
+    rebuilt differently, or edited) is not located: it is reported, not guessed.
+    """
+    by_text = [r["text"] for r in rows if "text" in r]
+    found = iter(locate(source, by_text))
+    spans: list[tuple[int, int] | None] = []
+    for r in rows:
+        if "text" in r:
+            spans.append(next(found))
+        else:
+            start, end = int(r["start"]), int(r["end"])
+            ok = 0 <= start < end <= len(source) and unit_sha1(source[start:end]) == r["sha1"]
+            spans.append((start, end) if ok else None)
+    return spans
+
+
+def outcomes(gold_rows: list[dict[str, Any]], report: dict[str, Any],
+             corpus: str | Path | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """Return each gold unit's outcome in a report document, and the articles it lacks.
+
+    Each row of the result is {article, text, labels, outcome, located}.
+    """
     by_name: dict[str, dict[str, Any]] = {}
     for a in report["articles"]:
         by_name[Path(a["path"]).name] = a
-    sc = Scores()
     per_article: dict[str, list[dict[str, Any]]] = {}
     for r in gold_rows:
         per_article.setdefault(r["article"], []).append(r)
-    tallies: Counter[str] = Counter()
+    result: list[dict[str, Any]] = []
+    missing: list[str] = []
     for name, rows in per_article.items():
         art = by_name.get(name)
+        source = ""
         if art is None:
-            sc.missing.append(name)
+            missing.append(name)
             located: list[tuple[int, int] | None] = [None] * len(rows)
             claims: list[dict[str, Any]] = []
         else:
             path = Path(art["path"])
             if corpus is not None:
                 path = Path(corpus) / name
-            located = locate(_article_source(path), [r["text"] for r in rows])
+            source = _article_source(path)
+            located = _spans(rows, source)
             claims = art["claims"]
         for r, span in zip(rows, located):
             outcome = "none"
@@ -119,29 +156,46 @@ def evaluate(gold_rows: list[dict[str, Any]], report: dict[str, Any],
                     shorter = min(span[1] - span[0], best["end"] - best["start"])
                     if best_ov * 2 >= shorter:
                         outcome = best["verdict"]
-            labels = r["labels"]
-            ok = outcome in labels
-            first = labels[0]
-            sc.units += 1
-            sc.confusion[(first, outcome)] += 1
-            tallies["correct"] += ok
-            if first != "none":
-                tallies["verdict_n"] += 1
-                tallies["verdict_ok"] += ok
-            if "none" not in labels:
-                tallies["claim_n"] += 1
-                tallies["claim_ok"] += outcome != "none"
-            if labels == ["none"]:
-                tallies["nonclaim_n"] += 1
-                tallies["nonclaim_ok"] += outcome == "none"
-            if set(labels) <= FLAGS:
-                tallies["problem_n"] += 1
-                tallies["problem_ok"] += outcome in FLAGS
-            if outcome != "none" and not (set(labels) & FLAGS):
-                tallies["clean_claims"] += 1
-                tallies["false_alarm"] += outcome in FLAGS
-            sc.rows.append({"article": name, "text": r["text"], "labels": labels,
-                            "outcome": outcome, "ok": ok, "located": span is not None})
+            if "text" in r:
+                text = r["text"]
+            elif span is not None:
+                text = source[span[0]:span[1]]
+            else:
+                text = f"<unit {r.get('start')}-{r.get('end')} not found>"
+            result.append({"article": name, "text": text, "labels": r["labels"],
+                           "ref": r.get("ref"), "outcome": outcome, "located": span is not None})
+    return result, missing
+
+
+def score(rows: list[dict[str, Any]], missing: list[str] | None = None) -> Scores:
+    """Compute the figures (GUIDELINES.md, "Scoring") from units with their outcomes."""
+    sc = Scores(missing=list(missing or []))
+    tallies: Counter[str] = Counter()
+    for row in rows:
+        outcome, labels = row["outcome"], row["labels"]
+        ok = outcome in labels
+        first = labels[0]
+        sc.units += 1
+        sc.confusion[(first, outcome)] += 1
+        tallies["correct"] += ok
+        tallies["unlocated"] += not row["located"]
+        if first != "none":
+            tallies["verdict_n"] += 1
+            tallies["verdict_ok"] += ok
+        if "none" not in labels:
+            tallies["claim_n"] += 1
+            tallies["claim_ok"] += outcome != "none"
+        if labels == ["none"]:
+            tallies["nonclaim_n"] += 1
+            tallies["nonclaim_ok"] += outcome == "none"
+        if set(labels) <= FLAGS:
+            tallies["problem_n"] += 1
+            tallies["problem_ok"] += outcome in FLAGS
+        if outcome != "none" and not (set(labels) & FLAGS):
+            tallies["clean_claims"] += 1
+            tallies["false_alarm"] += outcome in FLAGS
+        sc.rows.append({**row, "ok": ok})
+    sc.unlocated = tallies["unlocated"]
     sc.verdict_agreement = _ratio(tallies["verdict_ok"], tallies["verdict_n"])
     sc.claim_recall = _ratio(tallies["claim_ok"], tallies["claim_n"])
     sc.non_claim_rejection = _ratio(tallies["nonclaim_ok"], tallies["nonclaim_n"])
@@ -159,6 +213,13 @@ def evaluate(gold_rows: list[dict[str, Any]], report: dict[str, Any],
     return sc
 
 
+def evaluate(gold_rows: list[dict[str, Any]], report: dict[str, Any],
+             corpus: str | Path | None = None) -> Scores:
+    """Score a report document against gold rows."""
+    rows, missing = outcomes(gold_rows, report, corpus)
+    return score(rows, missing)
+
+
 def load_gold(path: str | Path) -> list[dict[str, Any]]:
     """Read a gold JSONL file; raise ValueError naming the line of a bad row."""
     rows = []
@@ -170,8 +231,17 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{path}:{i}: not JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or not {"article", "text", "labels"} <= set(row):
-                raise ValueError(f"{path}:{i}: a gold row needs article, text and labels")
+            keyed_by_text = isinstance(row, dict) and {"article", "text", "labels"} <= set(row)
+            keyed_by_offset = (isinstance(row, dict)
+                               and {"article", "start", "end", "sha1", "labels"} <= set(row))
+            if not (keyed_by_text or keyed_by_offset):
+                raise ValueError(f"{path}:{i}: a gold row needs article, labels and either text "
+                                 "or start, end and sha1")
+            labels = row["labels"]
+            if (not isinstance(labels, list) or not labels
+                    or any(lab not in OUTCOMES for lab in labels)):
+                raise ValueError(f"{path}:{i}: labels must be a non-empty list of "
+                                 + ", ".join(OUTCOMES))
             rows.append(row)
     return rows
 
@@ -192,4 +262,28 @@ def format_scores(sc: Scores) -> str:
     if sc.missing:
         out.append("")
         out.append("articles not in the report: " + ", ".join(sorted(sc.missing)))
+    if sc.unlocated:
+        out.append("")
+        out.append(f"units not found in their article (scored as no claim): {sc.unlocated}")
     return "\n".join(out)
+
+
+HEADLINE = ("verdict_agreement", "claim_recall", "non_claim_rejection", "problems_caught",
+            "false_alarms")
+
+
+def format_table(named: list[tuple[str, Scores]]) -> str:
+    """Render several evaluations (one per gold file, then overall) as one table."""
+    head = ["gold", "units"] + [n.replace("_", " ") for n in HEADLINE]
+    rows = [head]
+    for name, sc in named:
+        cells = [name, str(sc.units)]
+        for n in HEADLINE:
+            ok, total = sc.counts.get(n, (0, 0))
+            cells.append(f"{getattr(sc, n):.3f} ({ok}/{total})")
+        rows.append(cells)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i])
+                       for i, c in enumerate(r)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
