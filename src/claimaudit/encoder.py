@@ -28,9 +28,12 @@ import numpy as np
 from scipy.special import erf
 from threadpoolctl import threadpool_limits
 
-__all__ = ["ENCODER_FILE", "Encoder", "WordPiece", "encoder_problem", "load_encoder"]
+__all__ = ["ENCODER_FILE", "SENTENCE_ENCODER_FILE", "Encoder", "WordPiece", "encoder_problem",
+           "load_encoder", "load_sentence_encoder"]
 
 ENCODER_FILE = "strength_encoder.npz"
+# all-MiniLM-L6-v2 itself (no head): sentence embeddings for the matcher (tools/export_sentence_encoder.py).
+SENTENCE_ENCODER_FILE = "sentence_encoder.npz"
 _LN_EPS = 1e-12
 
 
@@ -210,10 +213,19 @@ class Encoder:
                     lin("down"), arrays[f"l{i}_down_b"], arrays[f"l{i}_ln2_g"], arrays[f"l{i}_ln2_b"],
                 )
             )
-        self.head_w = arrays["head_w"].T.astype(np.float32)
-        self.head_b = arrays["head_b"].astype(np.float32)
+        # An export without a head is an embedding model (`embed`); with one, a classifier (`probs`).
+        self.head_w = arrays["head_w"].T.astype(np.float32) if "head_w" in arrays else None
+        self.head_b = arrays["head_b"].astype(np.float32) if "head_b" in arrays else None
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        pooled = self._pooled(ids, mask)
+        logits = pooled @ self.head_w + self.head_b
+        logits -= logits.max(-1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(-1, keepdims=True)
+
+    def _pooled(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Mean of the last layer's token vectors (padding excluded)."""
         n, length = ids.shape
         hidden = self.pos.shape[1]
         dh = hidden // self.heads
@@ -235,11 +247,7 @@ class Encoder:
             h = 0.5 * h * (1.0 + erf(h / np.sqrt(2.0)))
             x = _layer_norm(h @ layer.down_w + layer.down_b + x, layer.ln2_g, layer.ln2_b)
         m = mask[..., None].astype(np.float32)
-        pooled = (x * m).sum(1) / m.sum(1)
-        logits = pooled @ self.head_w + self.head_b
-        logits -= logits.max(-1, keepdims=True)
-        p = np.exp(logits)
-        return p / p.sum(-1, keepdims=True)
+        return (x * m).sum(1) / m.sum(1)
 
     def probs(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Probabilities of the four classes, one row per text; texts are batched by length.
@@ -251,9 +259,19 @@ class Encoder:
         with threadpool_limits(limits=1, user_api="blas"):
             return self._probs(texts, batch_size)
 
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """L2-normalized mean-pooled sentence embeddings, one row per text (single-threaded BLAS)."""
+        with threadpool_limits(limits=1, user_api="blas"):
+            v = self._batched(texts, batch_size, self._pooled, self.pos.shape[1])
+        norms = np.linalg.norm(v, axis=1, keepdims=True)
+        return v / np.where(norms > 0, norms, 1.0)
+
     def _probs(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+        return self._batched(texts, batch_size, self._forward, self.head_b.shape[0])
+
+    def _batched(self, texts: Sequence[str], batch_size: int, fn, width: int) -> np.ndarray:
         seqs = [self.tokenizer.ids(t) for t in texts]
-        out = np.zeros((len(seqs), self.head_b.shape[0]), np.float32)
+        out = np.zeros((len(seqs), width), np.float32)
         order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
@@ -263,7 +281,7 @@ class Encoder:
             for row, i in enumerate(idx):
                 ids[row, : len(seqs[i])] = seqs[i]
                 mask[row, : len(seqs[i])] = True
-            out[idx] = self._forward(ids, mask)
+            out[idx] = fn(ids, mask)
         return out
 
     def levels(self, texts: Sequence[str]) -> list[int]:
@@ -274,6 +292,16 @@ class Encoder:
 def load_encoder() -> Encoder | None:
     """The bundled encoder, or None when the package was built without it."""
     path = resources.files("claimaudit") / "data" / ENCODER_FILE
+    if not path.is_file():
+        return None
+    with resources.as_file(path) as p, np.load(p, allow_pickle=False) as z:
+        return Encoder({k: z[k] for k in z.files})
+
+
+@lru_cache(maxsize=1)
+def load_sentence_encoder() -> Encoder | None:
+    """The bundled all-MiniLM-L6-v2 embedding model, or None when the package was built without it."""
+    path = resources.files("claimaudit") / "data" / SENTENCE_ENCODER_FILE
     if not path.is_file():
         return None
     with resources.as_file(path) as p, np.load(p, allow_pickle=False) as z:

@@ -22,6 +22,8 @@ and the matcher's name and settings go into each report.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -38,7 +40,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from .records import Candidate, Match, ReferenceSet
 from .regexes import word_alternation
 
-MATCHER_NAME = "claimaudit.TfidfFuzzMatcher.v1"
+MATCHER_NAME = "claimaudit.SemanticMatcher.v2"
 
 # Negation and modal words carry strength, not topic: matching ignores them.
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {
@@ -53,16 +55,18 @@ _STOP = frozenset(ENGLISH_STOP_WORDS) | {
 class MatchSettings:
     """Matcher thresholds; tuned on labelled data, set in configuration."""
 
-    min_score: float = 36.0
+    min_score: float = 50.0  # accept the best claim when 100 x P(match) reaches this
     top_k: int = 30
+    shortlist: int = 8  # claims per sentence that the match model scores
     candidates: int = 3
     multi_margin: float = 10.0  # also judge runners-up within this many points of the best
     multi_policy: str = "lenient"  # lenient: the mildest verdict wins; strict: the most serious
     subject_mentions: int = 3  # an article naming a subject this often is about it...
     short_text_words: int = 150  # ...and a text shorter than this that names it at all
-    weight_tfidf: float = 0.5
-    weight_set: float = 0.3
-    weight_sort: float = 0.2
+    embeddings: bool = True  # use sentence embeddings when the model is installed
+    per_sentence: bool = True  # a claim applies only to a sentence that names or refers to its subject
+    flag_needs_key_terms: bool = True  # overstated/contradicted only when every key-term group is there
+    model: MatchModel | None = None  # None: the bundled model (data/match_model.json)
 
 
 @lru_cache(maxsize=1)
@@ -207,21 +211,97 @@ class KeyTermIndex:
         return sorted(found)
 
 
+FEATURES = (
+    "embedding",         # cosine of the sentence's embedding with the claim's closest text
+    "embedding_margin",  # that cosine minus the best cosine of any other claim in scope
+    "tfidf",             # TF-IDF cosine (stemmed word 1-2-grams), sentence or clause, closest text
+    "fuzzy",             # rapidfuzz token_set/token_sort ratio of the closest text, 0-1
+    "key_terms",         # share of the claim's key-term groups the sentence hits
+    "key_terms_all",     # 1 when it hits all of them
+    "subject_named",     # the sentence itself names the claim's subject
+    "subject_implied",   # the subject is only implied (a pronoun, "the mineral", the article's topic)
+)
+
+
+@dataclass(frozen=True)
+class MatchModel:
+    """A logistic model: P(the sentence makes this reference claim) from `FEATURES`.
+
+    Fitted on labelled units by tools/fit_match_model.py (and refitted per fold
+    by benchmarks/heldout.py to measure it on held-out articles).
+    """
+
+    weights: tuple[float, ...]
+    bias: float
+    embeddings: bool = True  # fitted with embedding features (False: those features are 0)
+    # A match good enough to call a claim supported may not be good enough to flag it: a
+    # wrong "overstated" or "contradicted" costs an editor's time. Flags need this score.
+    flag_score: float = 50.0
+
+    def probabilities(self, X: np.ndarray) -> np.ndarray:
+        """Return P(match) for each row of a features matrix."""
+        z = X @ np.asarray(self.weights, dtype=np.float64) + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def describe(self) -> str:
+        """A short fingerprint for reports and cache keys."""
+        text = ",".join(f"{w:.4f}" for w in (*self.weights, self.bias, self.flag_score))
+        return f"{'emb' if self.embeddings else 'lex'}:{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
+@lru_cache(maxsize=1)
+def bundled_model() -> MatchModel:
+    """The match model shipped in claimaudit/data/match_model.json."""
+    doc = json.loads(resources.files("claimaudit").joinpath("data/match_model.json").read_text("utf-8"))
+    if tuple(doc["features"]) != FEATURES:
+        raise ValueError("match_model.json was fitted for other features; refit it "
+                         "(tools/fit_match_model.py)")
+    return MatchModel(tuple(float(w) for w in doc["weights"]), float(doc["bias"]),
+                      bool(doc.get("embeddings", True)), float(doc.get("flag_score", 50.0)))
+
+
+_EMBEDDINGS: dict[str, np.ndarray] = {}  # text -> embedding, shared by every Matcher of a process
+
+
+def embed(texts: Sequence[str]) -> np.ndarray | None:
+    """Return sentence embeddings (rows, L2-normalized) for texts; None without the model."""
+    from .encoder import load_sentence_encoder
+
+    enc = load_sentence_encoder()
+    if enc is None:
+        return None
+    todo = sorted({t for t in texts if t not in _EMBEDDINGS})
+    if todo:
+        if len(_EMBEDDINGS) > 200_000:
+            _EMBEDDINGS.clear()
+        for t, v in zip(todo, enc.embed(todo)):
+            _EMBEDDINGS[t] = v
+    if not texts:
+        return np.zeros((0, 384), np.float32)
+    return np.stack([_EMBEDDINGS[t] for t in texts])
+
+
 class Matcher:
     """Match sentences against one reference set."""
 
     def __init__(self, reference: ReferenceSet, settings: MatchSettings | None = None) -> None:
         self.reference = reference
         self.settings = settings or MatchSettings()
+        self.model = self.settings.model or bundled_model()
         self.doc_claim: list[int] = []
         self.doc_text: list[str] = []
         self.doc_norm: list[str] = []
         for ci, claim in enumerate(reference.claims):
-            for t in (claim.text, *claim.variants):
+            texts = [claim.text, *claim.variants]
+            if claim.supported_wording and claim.stance != "refutes":
+                texts.append(claim.supported_wording)  # an honest wording of the same claim
+            for t in texts:
                 self.doc_claim.append(ci)
                 self.doc_text.append(t)
                 self.doc_norm.append(normalize(t))
         self.doc_claim_arr = np.array(self.doc_claim, dtype=np.int64)
+        # doc_claim is ascending: each claim's texts are one run, starting at claim_start[ci]
+        self.claim_start = np.searchsorted(self.doc_claim_arr, np.arange(len(reference.claims)))
         self.vectorizer = TfidfVectorizer(
             analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+",
             lowercase=False, dtype=np.float32,
@@ -230,12 +310,20 @@ class Matcher:
         self.keys = KeyTermIndex([claim.key_terms for claim in reference.claims],
                                  [claim.subject for claim in reference.claims])
         self._labels = frozenset(claim.subject for claim in reference.claims)
+        self._claims_of_label: dict[str, np.ndarray] = {}
+        for ci, claim in enumerate(reference.claims):
+            self._claims_of_label.setdefault(claim.subject, []).append(ci)  # type: ignore[arg-type]
+        self._claims_of_label = {k: np.array(v, dtype=np.int64) for k, v in self._claims_of_label.items()}
         terms: dict[str, set[str]] = {}
         for claim in reference.claims:
             if claim.subject:
                 terms.setdefault(claim.subject, set()).update(claim.subject_terms)
         self.subjects = tuple(sorted(terms))
         self._subject_index = KeyTermIndex([(tuple(sorted(terms[n])),) for n in self.subjects])
+        self.use_embeddings = self.settings.embeddings and self.model.embeddings
+        self.doc_emb = embed(self.doc_text) if self.use_embeddings and self.doc_text else None
+        if self.doc_emb is None:
+            self.use_embeddings = False
 
     def subject_mentions(self, text: str) -> dict[str, int]:
         """Return how often `text` names each subject: at how many word starts a term begins."""
@@ -261,100 +349,158 @@ class Matcher:
         return frozenset(n for n, k in mentions.items()
                          if k >= s.subject_mentions or (short and k >= 1))
 
-    def _scope(self, text: str, about: frozenset[str] | None) -> set[str] | None:
+    def named(self, text: str) -> set[str]:
+        """Return the subjects `text` names."""
+        return {self.subjects[i] for i in self._subject_index.passing(text.lower())}
+
+    def _scope(self, text: str, about: frozenset[str] | None, previous: str = "") -> set[str] | None:
         """Return the subjects whose claims may match `text` ("" for claims without one).
 
-        A subject is in scope when the article is about it or the sentence names
-        it: a reference claim about magnesium and kidneys must not match a news
-        story's sentence on kidney disease that never mentions magnesium. None:
-        every subject (no article context, or a reference set without subjects).
+        A subject is in scope when the sentence names it or refers to it (a
+        pronoun or "the mineral" resolved to the article's topic, see
+        `claims.match_text`), or the sentence before it did (the discourse goes
+        on about it). A reference claim about magnesium and kidneys must not
+        match a news story's sentence on kidney disease that never mentions
+        magnesium, nor a sentence on stress in an article on magnesium. With
+        `per_sentence` off, every sentence of an article about a subject is in
+        its scope. None: every subject (no article context, or a reference set
+        without subjects).
         """
         if about is None or not self.subjects:
             return None
-        named = {self.subjects[i] for i in self._subject_index.passing(text.lower())}
-        return {"", *about, *named} & self._labels  # only subjects that have claims
+        if self.settings.per_sentence:
+            return {"", *self.named(text), *self.named(previous)} & self._labels
+        return {"", *about, *self.named(text)} & self._labels  # only subjects that have claims
 
-    def match_many(self, texts: Sequence[str], about: frozenset[str] | None = None) -> list[Match]:
-        """Return one Match per text, in order.
+    def _hit_groups(self, lowered: str) -> set[int]:
+        keys = self.keys
+        hit: set[int] = set()
+        if keys.pattern is not None:
+            for m in keys.pattern.finditer(lowered):
+                hit |= keys.groups_at[m.group(1)]
+        return hit
 
-        Only the reference claims whose key terms all occur in a text can match
-        it, and only those whose subject (if their file declares one) is in
-        `about` (the subjects of the article, see `about`; None: every subject)
-        or named in the text itself. A text no claim passes is not scored at
-        all (most sentences of most articles). Otherwise each text is scored
-        whole and clause by clause (a long sentence often makes its claim in
-        one clause); a reference claim's score is its best.
+    def candidate_features(
+        self, texts: Sequence[str], about: frozenset[str] | None = None,
+        originals: Sequence[str] | None = None, previous: Sequence[str] | None = None,
+    ) -> list[tuple[np.ndarray, np.ndarray, list[str], list[str]] | None]:
+        """Return, per text, its shortlisted claims and their features (None: no claim in scope).
+
+        Each entry is (claim indices, features matrix in `FEATURES` order, the
+        reference text each claim matched best, the clause it matched in or "").
+        `texts` are the texts to match (a pronoun resolved, a list item's
+        lead-in added); `originals` the sentences as written, which say whether
+        the subject is named or only implied.
         """
-        out = [Match(candidates=(), best=None) for _ in texts]
+        originals = texts if originals is None else originals
+        previous = [""] * len(texts) if previous is None else previous
+        out: list[tuple[np.ndarray, np.ndarray, list[str], list[str]] | None] = [None] * len(texts)
         if not self.doc_claim:
             return out
-        allowed = {}
+        scoped: dict[int, np.ndarray] = {}
         for i, t in enumerate(texts):
-            scope = self._scope(t, about)
-            if scope is not None and not scope:
-                continue  # no claim is about anything this sentence or its article is about
-            passing = self.keys.passing(_lower_for_terms(t), scope)
-            if passing:
-                allowed[i] = frozenset(passing)
-        if not allowed:
+            scope = self._scope(t, about, previous[i])
+            if scope is None:
+                scoped[i] = np.arange(len(self.reference.claims))
+            elif scope:
+                scoped[i] = np.concatenate([self._claims_of_label[lab] for lab in sorted(scope)])
+        if not scoped:
             return out
+        order = list(scoped)
         owner: list[int] = []
         units: list[str] = []
-        for i in allowed:
+        for i in order:
             for u in clauses(texts[i]):
                 owner.append(i)
                 units.append(u)
         norms = [normalize(u) for u in units]
-        sims, top = top_k(self.vectorizer.transform(norms) @ self.doc_matrix, self.settings.top_k)
-        grouped: dict[int, list[int]] = {i: [] for i in allowed}
-        for row, i in enumerate(owner):
-            grouped[i].append(row)
-        for i, rows in grouped.items():
-            out[i] = self._rank(texts[i], [(units[r], norms[r], sims[r], top[r]) for r in rows],
-                                allowed[i])
+        sims = (self.vectorizer.transform(norms) @ self.doc_matrix).toarray()
+        emb = None
+        if self.use_embeddings:
+            emb = embed([texts[i] for i in order]) @ self.doc_emb.T
+        rows_of: dict[int, list[int]] = {i: [] for i in order}
+        for r, i in enumerate(owner):
+            rows_of[i].append(r)
+        n_claims = len(self.reference.claims)
+        shortlist = self.settings.shortlist
+        for k, i in enumerate(order):
+            cands = scoped[i]
+            rows = rows_of[i]
+            tf_doc = sims[rows].max(0)  # best unit per reference text
+            tf_claim = np.maximum.reduceat(tf_doc, self.claim_start)
+            if emb is not None:
+                em_doc = emb[k]
+                em_claim = np.maximum.reduceat(em_doc, self.claim_start)
+            else:
+                em_doc = np.zeros(len(self.doc_text))
+                em_claim = np.zeros(n_claims)
+            pre = em_claim[cands] + tf_claim[cands]
+            top = cands[np.argsort(-pre, kind="stable")[:shortlist]]
+            em_sorted = np.sort(em_claim[cands])[::-1]
+            hit = self._hit_groups(_lower_for_terms(texts[i]))
+            named = self.named(originals[i]) if self.subjects else set()
+            implied = self.named(texts[i]) if self.subjects else set()
+            feats = np.zeros((len(top), len(FEATURES)))
+            matched: list[str] = []
+            clause_of: list[str] = []
+            for j, ci in enumerate(top):
+                a, b = self.claim_start[ci], (self.claim_start[ci + 1] if ci + 1 < n_claims
+                                               else len(self.doc_text))
+                best_fz, best_unit, best_doc = 0.0, rows[0], a
+                for r in rows:
+                    for d in range(a, b):
+                        if sims[r, d] <= 0.0:
+                            continue
+                        fz = (fuzz.token_set_ratio(norms[r], self.doc_norm[d], processor=None)
+                              + fuzz.token_sort_ratio(norms[r], self.doc_norm[d], processor=None)) / 200.0
+                        if fz > best_fz:
+                            best_fz, best_unit, best_doc = fz, r, d
+                if emb is not None:
+                    best_doc = a + int(np.argmax(em_doc[a:b]))
+                other = em_sorted[1] if em_sorted[0] == em_claim[ci] and len(em_sorted) > 1 else em_sorted[0]
+                groups = self.keys.claim_groups[ci]
+                hits = sum(1 for g in groups if g in hit)
+                subject = self.reference.claims[ci].subject
+                is_named = not subject or subject in named
+                feats[j] = (
+                    em_claim[ci], em_claim[ci] - other if len(em_sorted) > 1 else 0.0,
+                    tf_claim[ci], best_fz,
+                    hits / len(groups) if groups else 1.0, float(hits == len(groups)),
+                    float(is_named), float(not is_named and subject in implied),
+                )
+                matched.append(self.doc_text[best_doc])
+                clause_of.append("" if units[best_unit] == texts[i] else units[best_unit])
+            out[i] = (top, feats, matched, clause_of)
         return out
 
-    def _score(self, norm: str, d: int, cos: float) -> float:
-        s = self.settings
-        dn = self.doc_norm[d]
-        return (s.weight_tfidf * 100.0 * cos
-                + s.weight_set * fuzz.token_set_ratio(norm, dn, processor=None)
-                + s.weight_sort * fuzz.token_sort_ratio(norm, dn, processor=None))
+    def match_many(self, texts: Sequence[str], about: frozenset[str] | None = None,
+                   originals: Sequence[str] | None = None,
+                   previous: Sequence[str] | None = None) -> list[Match]:
+        """Return one Match per text, in order.
 
-    def _rank(self, text: str, units: list[tuple[str, str, np.ndarray, np.ndarray]],
-              allowed: frozenset[int]) -> Match:
-        """Rank the retrieved reference texts whose claim is in `allowed` (key terms all present).
-
-        When none of them was retrieved, the others are scored instead and
-        returned as near misses (no `best`), so the report can say what came close.
+        Only reference claims whose subject is in scope (the article is about
+        it, or the sentence names it) are considered; a text with none in scope
+        is not scored. The others are shortlisted by embedding and TF-IDF
+        similarity, and each shortlisted claim gets a probability from the
+        match model over `FEATURES`; the best is accepted when its score
+        (100 x probability) reaches `min_score`.
         """
-        best_by_claim = self._best_by_claim(text, units, allowed)
-        if not best_by_claim:
-            return Match(candidates=self._candidates(self._best_by_claim(text, units)), best=None)
-        cands = self._candidates(best_by_claim)
-        best = cands[0] if cands[0].score >= self.settings.min_score else None
-        return Match(candidates=cands, best=best)
-
-    def _best_by_claim(self, text: str, units: list[tuple[str, str, np.ndarray, np.ndarray]],
-                       allowed: frozenset[int] | None = None) -> dict[int, tuple[float, str, str]]:
-        """Score the retrieved texts (of `allowed` claims only, if given); keep each claim's best."""
-        best: dict[int, tuple[float, str, str]] = {}
-        for unit, norm, sims, top in units:
-            clause = "" if unit == text else unit
-            for d in top:
-                ci = self.doc_claim[d]
-                cos = float(sims[d])
-                if cos <= 0.0 or (allowed is not None and ci not in allowed):
-                    continue
-                score = self._score(norm, d, cos)
-                if score > best.get(ci, (-1.0, "", ""))[0]:
-                    best[ci] = (score, self.doc_text[d], clause)
-        return best
-
-    def _candidates(self, scored: dict[int, tuple[float, str, str]]) -> tuple[Candidate, ...]:
-        ranked = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        return tuple(Candidate(self.reference.claims[ci].id, round(sc, 1), txt, cl)
-                     for ci, (sc, txt, cl) in ranked[: self.settings.candidates])
+        out = [Match(candidates=(), best=None) for _ in texts]
+        feats = self.candidate_features(texts, about, originals, previous)
+        for i, entry in enumerate(feats):
+            if entry is None:
+                continue
+            top, X, matched, clause_of = entry
+            p = self.model.probabilities(X)
+            order = sorted(range(len(top)), key=lambda j: (-p[j], int(top[j])))
+            cands = tuple(
+                Candidate(self.reference.claims[int(top[j])].id, round(100.0 * float(p[j]), 1),
+                          matched[j], clause_of[j], bool(X[j, FEATURES.index("key_terms_all")]))
+                for j in order[: self.settings.candidates]
+            )
+            best = cands[0] if cands and cands[0].score >= self.settings.min_score else None
+            out[i] = Match(candidates=cands, best=best)
+        return out
 
 
 # Up to this many reference texts, retrieval takes the top k of each dense row of

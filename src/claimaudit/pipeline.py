@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .claims import read_claims, reread
 from .ingest import SUFFIXES, IngestError, os_error_reason, read_article
-from .match import MATCHER_NAME, Matcher, MatchSettings
+from .match import MATCHER_NAME, Matcher, MatchSettings, bundled_model
 from .records import (
     Article,
     Claim,
@@ -31,6 +31,7 @@ from .records import (
     Finding,
     InputError,
     ReferenceSet,
+    Sentence,
     Skipped,
 )
 from .reference import load_reference
@@ -57,7 +58,8 @@ class Settings:
             ("matcher", MATCHER_NAME),
             ("min_score", f"{m.min_score:g}"),
             ("top_k", str(m.top_k)),
-            ("weights", f"tfidf={m.weight_tfidf:g},set={m.weight_set:g},sort={m.weight_sort:g}"),
+            ("match_model", (m.model or bundled_model()).describe()
+             + ("" if m.embeddings else ",no-embeddings")),
             ("ignore", ",".join(self.ignore)),
             ("per_file_ignores", ";".join(f"{glob}:{','.join(codes)}"
                                           for glob, codes in self.per_file_ignores)),
@@ -214,8 +216,8 @@ class Auditor:
         self.refs = reference.by_id()
         self.subjects = topic_terms(reference)
 
-    def audit_article(self, article: Article) -> ArticleReport:
-        """Audit one decoded article (pure: no file access)."""
+    def read(self, article: Article) -> tuple[list[Sentence], tuple[Claim, ...], frozenset[str] | None]:
+        """Segment an article and read its claims; return them with the subjects it is about."""
         sentences = segment(article)
         if self.matcher.subjects:
             mentions = self.matcher.subject_mentions(article.text)
@@ -223,9 +225,28 @@ class Auditor:
             topic = max(sorted(about), key=lambda n: mentions[n]) if about else ""
         else:  # no subject declared: the commonest subject-like key term, every claim in scope
             about, topic = None, article_topic(article, self.subjects)
-        claims = read_claims(sentences, topic)
+        return sentences, read_claims(sentences, topic), about
+
+    @staticmethod
+    def match_inputs(claims: Sequence[Claim]) -> tuple[list[str], list[str], list[str]]:
+        """Return, for the claims among `claims`: texts to match, sentences as written, and
+        the text of the unit before each (what the discourse was about)."""
+        texts, originals, previous = [], [], []
+        before = ""
+        for c in claims:
+            if c.is_claim:
+                texts.append(c.match_text)
+                originals.append(c.sentence.text)
+                previous.append(before)
+            before = c.match_text or c.sentence.text
+        return texts, originals, previous
+
+    def audit_article(self, article: Article) -> ArticleReport:
+        """Audit one decoded article (pure: no file access)."""
+        sentences, claims, about = self.read(article)
         claim_list = [c for c in claims if c.is_claim]
-        matches = self.matcher.match_many([c.match_text for c in claim_list], about)
+        texts, originals, previous = self.match_inputs(claims)
+        matches = self.matcher.match_many(texts, about, originals, previous)
         reader = self.settings.strength_reader
         if reader != "lexical":
             matched = [i for i, m in enumerate(matches) if m.best is not None]
@@ -255,6 +276,27 @@ class Auditor:
         """
         if match.best is None:
             return decide(claim, match, None, self.settings.strength_reader)
+        finding = self._judge_candidates(claim, match)
+        if finding.verdict not in ("overstated", "contradicted"):
+            return finding
+        # Close enough to call it supported is not always close enough to flag it: a wrong
+        # flag costs an editor's time. A flag needs the flag score and every key concept
+        # of the reference claim in the sentence.
+        flag_score = self.matcher.model.flag_score
+        cand = next((c for c in match.candidates if c.reference_id == finding.reference_id), None)
+        why = ""
+        if (finding.score or 0.0) < flag_score:
+            why = f"the match is below the {flag_score:g} a flag needs"
+        elif self.settings.match.flag_needs_key_terms and cand is not None and not cand.key_terms:
+            why = "the sentence lacks some of its key terms"
+        if not why:
+            return finding
+        return replace(decide(claim, Match(candidates=match.candidates, best=None), None,
+                              self.settings.strength_reader),
+                       reason=(f"The closest reference claim, {finding.reference_id} (score "
+                               f"{finding.score:.0f}), would flag it as {finding.verdict}, but {why}."))
+
+    def _judge_candidates(self, claim: Claim, match: Match) -> Finding:
         margin = self.settings.match.multi_margin
         floor = max(self.settings.match.min_score, match.best.score - margin)
         best_finding: Finding | None = None

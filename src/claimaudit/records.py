@@ -164,6 +164,7 @@ class Candidate:
     score: float
     matched_text: str = ""  # the canonical text or variant that scored best
     clause: str = ""  # the part of the sentence that scored best, when not the whole sentence
+    key_terms: bool = True  # the sentence has every one of the claim's key-term groups
 
 
 @dataclass(frozen=True)

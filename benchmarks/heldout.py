@@ -1,0 +1,130 @@
+"""Held-out accuracy: fit the match model with whole articles held out, and score the audit on them.
+
+    python benchmarks/heldout.py [--folds 5] [--pages .pages-dev] [--gold FILE:FOLDER ...]
+
+Every labelled article (by default ../shared/gold/seeds-dev.jsonl over corpus/, and
+../shared/gold/pages-dev.jsonl over the rebuilt pages, see ../shared/gold/pages-dev.md) is put in one
+of `--folds` folds (articles sorted by name, then dealt out with a fixed shuffle). For each fold the
+match model is fitted on the other folds' articles only, and the held-out articles are audited with
+it; the outcomes of all folds are pooled and scored per gold file and overall, exactly as
+`claimaudit eval` scores a report. The figures printed are therefore held-out figures: no article is
+scored by a model that saw its labels. For comparison the script also prints the figures of the
+bundled model (fitted on all of them) on the same articles, which are in-sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from dataclasses import replace
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from claimaudit.evaluate import format_table, outcomes, score  # noqa: E402
+from claimaudit.ingest import read_article  # noqa: E402
+from claimaudit.match import MatchSettings  # noqa: E402
+from claimaudit.match_train import (  # noqa: E402
+    GoldArticle,
+    choose_flag_score,
+    feature_rows,
+    fit,
+    gold_articles,
+    with_flag_score,
+)
+from claimaudit.pipeline import Auditor, Settings  # noqa: E402
+from claimaudit.reference import load_reference  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "gold"
+
+
+def report_of(auditor: Auditor, article: GoldArticle) -> dict:
+    """Audit one labelled article; return it in the report shape `evaluate.outcomes` reads."""
+    rep = auditor.audit_article(read_article(article.path, article.name))
+    return {"path": str(article.path), "claims": [
+        {"start": f.claim.sentence.start, "end": f.claim.sentence.end, "verdict": f.verdict,
+         "score": f.score} for f in rep.findings],
+        "ids": {f.claim.sentence.text: f"{f.reference_id or '-'} {f.rule} s{f.claim.strength}"
+                for f in rep.findings}}
+
+
+def folds_of(articles: list[GoldArticle], k: int, seed: int = 0) -> list[int]:
+    """Deal articles into k folds (a fixed shuffle of the name order)."""
+    order = list(range(len(articles)))
+    random.Random(seed).shuffle(order)
+    fold = [0] * len(articles)
+    for rank, i in enumerate(order):
+        fold[i] = rank % k
+    return fold
+
+
+def pooled_scores(articles: list[GoldArticle], reports: dict[str, dict]) -> list[tuple[str, object]]:
+    """Score reports against the gold rows, per gold file and overall."""
+    by_file: dict[str, list[dict]] = {}
+    for a in articles:
+        rows, _ = outcomes(list(a.rows), {"articles": [reports[a.name]]})
+        by_file.setdefault(a.gold_file, []).extend(rows)
+    named = [(name, score(rows)) for name, rows in by_file.items()]
+    pooled = [r for rows in by_file.values() for r in rows]
+    return [*named, ("overall", score(pooled))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--pages", default=str(ROOT / ".pages-dev"))
+    ap.add_argument("--gold", nargs="*", default=None,
+                    help="GOLD.jsonl:FOLDER pairs (default: seeds-dev over corpus/, pages-dev over --pages)")
+    ap.add_argument("--reference", default=str(ROOT / "reference"))
+    ap.add_argument("--no-embeddings", action="store_true", help="fit and audit without embeddings")
+    ap.add_argument("--show", action="store_true", help="also list the held-out units scored wrong")
+    args = ap.parse_args(argv)
+    pairs = ([tuple(g.rsplit(":", 1)) for g in args.gold] if args.gold else
+             [(SHARED / "seeds-dev.jsonl", ROOT / "corpus"), (SHARED / "pages-dev.jsonl", Path(args.pages))])
+    articles = gold_articles(pairs)
+    if not articles:
+        print("no labelled articles found", file=sys.stderr)
+        return 2
+    reference = load_reference([args.reference])
+    emb = not args.no_embeddings
+    base = Auditor(reference, Settings(match=MatchSettings(embeddings=emb)))
+    data = {a.name: feature_rows(base, a) for a in articles}
+    fold = folds_of(articles, args.folds, args.seed)
+    held: dict[str, dict] = {}
+    for k in range(args.folds):
+        train = [a for a, f in zip(articles, fold) if f != k]
+        X = np.vstack([data[a.name][0] for a in train])
+        y = np.concatenate([data[a.name][1] for a in train])
+        unit = np.concatenate([data[a.name][2] + 100_000 * j for j, a in enumerate(train)])
+        model = replace(fit(X, y, unit, embeddings=emb), flag_score=0.0)
+        auditor = Auditor(reference, Settings(match=MatchSettings(model=model, embeddings=emb)))
+        train_reports = {a.name: report_of(auditor, a) for a in train}
+        flag = choose_flag_score(train, train_reports)
+        print(f"fold {k}: {len(train)} training articles, flag score {flag:g}", file=sys.stderr)
+        for a, f in zip(articles, fold):
+            if f == k:
+                rep = report_of(auditor, a)
+                held[a.name] = {**rep, "claims": with_flag_score(rep["claims"], flag)}
+    print(f"held out ({args.folds} folds by article, {len(articles)} articles, "
+          f"embeddings {'on' if emb else 'off'}):")
+    scored = pooled_scores(articles, held)
+    print(format_table(scored))
+    if args.show:
+        for r in scored[-1][1].rows:
+            if not r["ok"]:
+                print(f"BAD {r['article'][:6]:<6} {'/'.join(r['labels']):<24} {r.get('ref') or '-':<8} "
+                      f"-> {r['outcome']:<12} {held[r['article']]['ids'].get(r['text'], '')[:40]:<40} "
+                      f"{r['text'][:100]}")
+    inside = {a.name: report_of(base, a) for a in articles}
+    print("\nbundled model (in-sample on these articles):")
+    print(format_table(pooled_scores(articles, inside)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,163 @@
+"""Fit the match model on labelled units, and measure it with whole articles held out.
+
+A labelled unit (shared/gold/GUIDELINES.md) that is a claim with a `ref` says
+which reference claim it makes; one labelled `unverified` without a `ref`
+says it makes none. Each such unit is aligned with the audit's claim that
+overlaps it (the scoring rule of `evaluate`), the matcher shortlists reference
+claims for it and computes their `FEATURES`, and each shortlisted claim is a
+training row: positive when it is the labelled claim (sub-claims such as
+MG-038b count as MG-038, whose family the brief's ids name), negative
+otherwise. A logistic regression over those rows is the match model.
+
+Only tools/fit_match_model.py and benchmarks/heldout.py use this module (it
+imports scikit-learn's LogisticRegression); the audit only reads the fitted
+weights.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .evaluate import _spans, load_gold
+from .ingest import read_article
+from .match import FEATURES, MatchModel
+from .pipeline import Auditor
+
+_SUFFIX = re.compile(r"[a-z]+$")
+
+
+def family(ref_id: str) -> str:
+    """The brief's claim id behind a reference id (MG-038b -> MG-038)."""
+    return _SUFFIX.sub("", ref_id)
+
+
+@dataclass(frozen=True)
+class GoldArticle:
+    """One labelled article: where it is, and its gold rows."""
+
+    name: str
+    path: Path
+    gold_file: str
+    rows: tuple[dict, ...]
+
+
+def gold_articles(pairs: Sequence[tuple[str | Path, str | Path]]) -> list[GoldArticle]:
+    """Read (gold file, article folder) pairs into labelled articles, skipping absent folders."""
+    out = []
+    for gold, folder in pairs:
+        rows = load_gold(gold)
+        by_article: dict[str, list[dict]] = {}
+        for r in rows:
+            by_article.setdefault(r["article"], []).append(r)
+        for name, rs in sorted(by_article.items()):
+            path = Path(folder) / name
+            if path.is_file():
+                out.append(GoldArticle(name, path, Path(gold).name, tuple(rs)))
+    return out
+
+
+def feature_rows(auditor: Auditor, article: GoldArticle) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (features, labels, unit index) rows for an article's labelled claim units."""
+    art = read_article(article.path, article.name)
+    _, claims, about = auditor.read(art)
+    claim_list = [c for c in claims if c.is_claim]
+    texts, originals, previous = auditor.match_inputs(claims)
+    feats = auditor.matcher.candidate_features(texts, about, originals, previous)
+    spans = _spans(list(article.rows), art.text)
+    X, y, unit = [], [], []
+    ids = [c.id for c in auditor.reference.claims]
+    for u, (row, span) in enumerate(zip(article.rows, spans)):
+        first = row["labels"][0]
+        if span is None or first == "none":
+            continue
+        if row.get("ref") is None and first != "unverified":
+            continue
+        best, best_ov = None, 0
+        for k, c in enumerate(claim_list):
+            ov = min(span[1], c.sentence.end) - max(span[0], c.sentence.start)
+            if ov > best_ov:
+                best, best_ov = k, ov
+        if best is None:
+            continue
+        shorter = min(span[1] - span[0], claim_list[best].sentence.end - claim_list[best].sentence.start)
+        if best_ov * 2 < shorter or feats[best] is None:
+            continue
+        top, F, _, _ = feats[best]
+        want = row.get("ref")
+        for j, ci in enumerate(top):
+            X.append(F[j])
+            y.append(1 if want is not None and family(ids[int(ci)]) == want else 0)
+            unit.append(u)
+    if not X:
+        return np.zeros((0, len(FEATURES))), np.zeros(0, int), np.zeros(0, int)
+    return np.array(X), np.array(y), np.array(unit)
+
+
+def fit(X: np.ndarray, y: np.ndarray, unit: np.ndarray, embeddings: bool = True,
+        c: float = 1.0) -> MatchModel:
+    """Fit the logistic match model on feature rows, calibrated so that 50 is the best cut-off.
+
+    The cut-off (accept a sentence's best claim when P >= t) is chosen on the
+    training rows to get the most units right: the labelled claim accepted, or
+    nothing accepted for a unit that makes no reference claim. The intercept is
+    then shifted by logit(t), so `min_score` 50 applies the chosen cut-off.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=c, max_iter=2000)
+    lr.fit(X, y)
+    p = lr.predict_proba(X)[:, 1]
+    best_t, best_ok = 0.5, -1
+    grid = np.round(np.arange(0.10, 0.71, 0.02), 2)
+    units = [np.flatnonzero(unit == u) for u in np.unique(unit)]
+    tops = [(rows[np.argmax(p[rows])], bool(y[rows].max())) for rows in units]
+    for t in grid:
+        ok = sum((p[j] >= t and y[j] == 1) or (p[j] < t and not has) for j, has in tops)
+        if ok > best_ok:
+            best_t, best_ok = float(t), ok
+    shift = float(np.log(best_t / (1.0 - best_t)))
+    return MatchModel(tuple(round(float(w), 6) for w in lr.coef_[0]),
+                      round(float(lr.intercept_[0]) - shift, 6), embeddings)
+
+
+FLAG_GRID = tuple(float(v) for v in range(50, 96, 5))
+
+
+def with_flag_score(claims: Sequence[dict], flag_score: float) -> list[dict]:
+    """Return report claims as they would be with `flag_score`, from claims audited with 0.
+
+    A flag (overstated, contradicted) whose match scores below the cut-off is
+    reported unverified instead; nothing else changes.
+    """
+    out = []
+    for c in claims:
+        if c["verdict"] in ("overstated", "contradicted") and (c.get("score") or 0.0) < flag_score:
+            c = {**c, "verdict": "unverified"}
+        out.append(c)
+    return out
+
+
+def choose_flag_score(articles: Sequence[GoldArticle], reports: dict[str, dict]) -> float:
+    """Pick the flag cut-off with the best verdict agreement on these (training) articles.
+
+    `reports` hold each article audited with flag_score 0 (claims with verdict and score).
+    """
+    from .evaluate import outcomes, score
+
+    best, best_ok = FLAG_GRID[0], -1.0
+    for value in FLAG_GRID:
+        rows: list[dict] = []
+        for a in articles:
+            rep = reports[a.name]
+            doc = {"articles": [{**rep, "claims": with_flag_score(rep["claims"], value)}]}
+            rows.extend(outcomes(list(a.rows), doc)[0])
+        sc = score(rows)
+        ok = sc.verdict_agreement + sc.problems_caught - sc.false_alarms
+        if ok > best_ok:
+            best, best_ok = value, ok
+    return best
