@@ -233,6 +233,12 @@ _STRONG_WORDING: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+# Blanket safety stated through a negation ("no side effects"): allowed to be the claim's
+# only negation.
+_NEGATIVE_SAFETY = re.compile(
+    r"\b(?:no (?:known )?side[- ]effects|without (?:any )?side[- ]effects|no risks?|"
+    r"cannot overdose|can't overdose|never (?:causes?|has) side[- ]effects)\b", re.IGNORECASE)
+
 # Qualifiers that limit a safety statement to some people or doses: not blanket.
 _SAFETY_LIMITS = re.compile(
     r"\b(?:most|many|some|generally|usually|typically|often|in moderation|as directed|"
@@ -244,16 +250,24 @@ def strong_wording(claim: Claim) -> str | None:
     """Return the family ("cure", "guarantee", "proof", "blanket safety", "absolute") of a claim
     worded as a certainty, or None.
 
-    A claim qualifies when it is asserted, not denied, and not softened (no hedge,
-    associative, conditional or question cue), and either the strength reader put it
-    at 4 (absolute) or it uses a word of the lexicon above. A safety statement
-    limited to some people or doses ("safe for most adults") is not blanket safety.
+    A claim qualifies when it is asserted at strength 3 or more, not denied, and not
+    softened (no hedge, associative, conditional or question cue), and either the
+    strength reader put it at 4 (absolute) or it uses a word of the lexicon above. A
+    safety statement limited to some people or doses ("safe for most adults") is not
+    blanket safety; "has no side effects" is, though it reads as a negation.
     """
-    if claim.negated or claim.strength < 3:
-        return None
-    if any(c.kind in _SOFT_CUES for c in claim.cues):
+    if claim.strength < 3 or any(c.kind in _SOFT_CUES for c in claim.cues):
         return None
     text = claim.sentence.text
+    if claim.negated:
+        # "Ginger has no side effects" is read as negated, but its only negation is the
+        # blanket-safety phrase itself; any other negation ("no evidence that ...") denies.
+        m = _NEGATIVE_SAFETY.search(text)
+        negations = [c for c in claim.cues if c.kind == "negation"]
+        if (m is None or _SAFETY_LIMITS.search(text) or not negations
+                or any(not (m.start() <= c.start and c.end <= m.end()) for c in negations)):
+            return None
+        return "blanket safety"
     for family, pattern in _STRONG_WORDING:
         if pattern.search(text) and not (family == "blanket safety" and _SAFETY_LIMITS.search(text)):
             return family
