@@ -69,6 +69,8 @@ STRONG_CASES = [
     ("Ginger has no side effects.",                                         "blanket safety"),
     ("Zinc heals stomach ulcers.",                                          "cure"),
     ("Magnesium always relieves headaches.",                                "absolute"),
+    ("Magnesium is definitely the best remedy for cramps.",                 "absolute"),
+    ("Zinc lozenges are 100% safe.",                                        "guarantee"),
     # hedged, limited, denied or plain: not CA403
     ("Magnesium may be safe for most adults.",                              None),
     ("Magnesium may cure sciatica.",                                        None),
@@ -80,6 +82,13 @@ STRONG_CASES = [
     ("Some studies suggest turmeric might ease joint pain.",                None),
     ("Magnesium is linked to better sleep.",                                None),
     ("Zinc lozenges are popular in winter.",                                None),
+    # words of the lexicon in another sense, and level-4 intensifiers: not CA403
+    ("This was a proof-of-concept study of zinc in colds.",                 None),
+    ("The institute studies the causes, treatments and cures of disease.",  None),
+    ("The team worked to eliminate the noise in the data.",                 None),
+    ("The engineered protein is a harmless fragment of the toxin.",         None),
+    ("Magnesium completely relaxes tight muscles.",                         None),
+    ("Zinc is a game changer for colds.",                                   None),
 ]
 # fmt: on
 

@@ -220,18 +220,32 @@ _SOFT_CUES = frozenset(("hedge", "associative", "conditional", "question"))
 # above all ("X is safe for people with Y" has no causal verb to harden).
 _STRONG_WORDING: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (family, re.compile(pattern, re.IGNORECASE)) for family, pattern in (
-        ("cure", r"\b(?:cures?|cured|curing|a cure for|the cure for|heals?|reverses?|"
-                 r"eliminates?|eradicates?)\b"),
-        ("guarantee", r"\b(?:guarantee[sd]?|100\s?(?:%|percent)|works every time|never fails|"
-                      r"foolproof|without fail)\b"),
-        ("proof", r"\b(?:proof|proven|proves?|proved|conclusively|scientifically shown|"
-                  r"beyond (?:any )?doubt)\b"),
-        ("blanket safety", r"\b(?:(?:completely|perfectly|totally|entirely|absolutely|always)\s+"
-                           r"safe|safe\s+(?:for|in|to|during|with|at)\b|is safe\.|are safe\.|"
-                           r"risk[- ]free|harmless|no side[- ]effects|without (?:any )?side[- ]effects|"
-                           r"no risks?\b|non-?toxic|cannot overdose|can't overdose|impossible to overdose)"),
+        # "cures" after "treatments and" / a comma is a noun in a list ("causes, treatments
+        # and cures"), and "to cure" a mission; the claim forms are the third person and
+        # "a cure for".
+        ("cure", r"(?<!and )(?<!, )\bcures\b|\bcured (?:of|by|with)\b|\b(?:is|are) cured\b|"
+                 r"\b(?:a|the) cure for\b|\bwill cure\b|\bheals\b|\breverses\b|\beliminates\b|"
+                 r"\beradicates\b"),
+        ("guarantee", r"\b(?:guarantee[sd]?|100\s?(?:%|percent) (?:effective|safe|guaranteed|proven)|"
+                      r"works every time|never fails|foolproof|without fail)\b"),
+        # "proof of concept" / "proof in principle" names an early study, not proof.
+        ("proof", r"\bproof\b(?![- ](?:of|in)[- ](?:concept|principle))|\b(?:proven|proves|proved|"
+                  r"conclusively|scientifically shown|beyond (?:any )?doubt)\b"),
+        ("blanket safety", r"\b(?:(?:completely|perfectly|totally|entirely|absolutely|always|100%)\s+"
+                           r"safe|safe\s+(?:for|in|to|during|with|at)\b|(?:is|are) safe\.|"
+                           r"risk[- ]free|(?:is|are|be)\s+(?:completely\s+|totally\s+|entirely\s+)?"
+                           r"harmless|no side[- ]effects|without (?:any )?side[- ]effects|"
+                           r"non-?toxic|cannot overdose|can't overdose|impossible to overdose)"),
     )
 )
+
+# Absolute cues of the strength reader that state certainty on their own. Its other absolute
+# cues ("completely", "directly", "permanently") and its boosters ("highly effective", "a
+# game changer") also give level 4 but are intensifiers: on their own they are not CA403.
+_CERTAINTY_CUES = frozenset((
+    "always", "definitely", "definitively", "conclusive", "conclusively", "infallible",
+    "miracle", "miraculous", "for sure", "beyond doubt", "beyond any doubt", "without a doubt",
+))
 
 # Blanket safety stated through a negation ("no side effects"): allowed to be the claim's
 # only negation.
@@ -251,8 +265,9 @@ def strong_wording(claim: Claim) -> str | None:
     worded as a certainty, or None.
 
     A claim qualifies when it is asserted at strength 3 or more, not denied, and not
-    softened (no hedge, associative, conditional or question cue), and either the
-    strength reader put it at 4 (absolute) or it uses a word of the lexicon above. A
+    softened (no hedge, associative, conditional or question cue), and either it uses a
+    word of the lexicon above, or the strength reader put it at 4 (absolute) on a cue of
+    certainty ("always", "definitely"; not a mere intensifier such as "completely"). A
     safety statement limited to some people or doses ("safe for most adults") is not
     blanket safety; "has no side effects" is, though it reads as a negation.
     """
@@ -271,7 +286,10 @@ def strong_wording(claim: Claim) -> str | None:
     for family, pattern in _STRONG_WORDING:
         if pattern.search(text) and not (family == "blanket safety" and _SAFETY_LIMITS.search(text)):
             return family
-    return "absolute" if claim.strength >= 4 else None
+    if claim.strength >= 4 and any(c.kind == "absolute" and c.text.lower() in _CERTAINTY_CUES
+                                   for c in claim.cues):
+        return "absolute"
+    return None
 
 
 def strong_unverified(finding: Finding) -> Finding:
