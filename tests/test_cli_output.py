@@ -426,3 +426,27 @@ def test_index_table_scrolls_instead_of_clipping() -> None:
 ])
 def test_article_title_has_no_heading_marks(source: str, kind: str, title: str) -> None:
     assert article_from_text(source, kind=kind).title == title
+
+
+def test_audit_output_is_the_same_from_the_short_and_the_full_document(in_mini: Path,
+                                                                      tmp_path: Path) -> None:
+    """`audit` keeps only short entries in memory unless a format needs the whole report
+    (html, sarif ...); what it prints and its exit code must not depend on that."""
+    corpus = _write_corpus(tmp_path / "drafts", 2)
+    (corpus / "quiet.md").write_text(f"<!-- claimaudit: ignore VC-001 -->\n{CONTRADICTED}\n\n{PLAIN}\n",
+                                     encoding="utf-8")
+
+    def run(formats: str, *options: str):
+        result = CliRunner().invoke(main, ["audit", str(corpus), "-r", "reference", "--format",
+                                           formats, "--out", str(tmp_path / formats), "--jobs",
+                                           "1", *options])
+        return result.exit_code, [ln for ln in result.stderr.splitlines()
+                                  if not ln.startswith("Reports in ")]
+
+    for options in ([], ["--fail-on", "unverified"], ["--fail-on", "CA401"], ["--select", "CA401"],
+                    ["--show-unverified"]):
+        short, full = run("json", *options), run("json,html", *options)
+        assert short == full, options
+    assert run("json", "--select", "CA401")[0] == ExitCode.CLEAN
+    assert run("json", "--select", "CA401", "--fail-on", "CA401")[0] == ExitCode.FINDINGS
+    assert run("json")[1][-1].endswith("; 1 suppressed")

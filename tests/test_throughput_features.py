@@ -445,7 +445,8 @@ def test_cache_entries_round_trip(md_row: str) -> None:
                         counts={"overstated": 1},
                         findings=({"line": 2, "column": 1, "verdict": "overstated", "rule": "CA201",
                                    "reference_id": "VC-002", "evidence_grade": "moderate",
-                                   "suppressed": False, "text": "Vitamin C cures colds."},))
+                                   "suppressed": False, "text": "Vitamin C cures colds."},),
+                        suppressed=2)
     assert cache.decode_entry(cache.encode_entry(out), "a.md") == out
     assert cache.decode_entry(cache.encode_entry(out), "b.md") is None
 

@@ -57,9 +57,9 @@ class BatchResult:
 
     `doc` is the report document: complete (equal to `report_dict`) when
     `full_doc` was asked for; otherwise the report's keys with, per article,
-    only path, sentence_count, counts and the claims that are not supported, in
-    short form (`streaming.finding_summary`: enough for the CLI's findings,
-    summary table and --fail-on).
+    only path, sentence_count, counts, the number suppressed and the claims the
+    CLI lists (`streaming.ArticleOutput.findings`: enough for its findings,
+    table, summary line and --fail-on).
     """
 
     doc: dict[str, Any]

@@ -283,7 +283,8 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | Non
 
     result = audit_to_files(
         list(paths), ref, settings, files_out, wanted, jobs=jobs, cache_dir=cache_path,
-        full_doc=any(f not in ("json", "csv", "markdown") for f in wanted), csv_bom=csv_bom)
+        full_doc=show_unverified or any(f not in ("json", "csv", "markdown") for f in wanted),
+        csv_bom=csv_bom)
     doc, written = result.doc, list(result.written)
     if "html" in wanted:  # issue 4: one page per article + index.html
         from .html_report import write_html

@@ -109,27 +109,32 @@ class ArticleOutput:
     md_flagged: tuple[str, ...]  # its lines in summary.md's flagged-claims section
     sentence_count: int
     counts: dict[str, int] = field(default_factory=dict)
-    # Each claim that is not supported (suppressed ones too, marked), in short form: what
-    # the CLI's findings list, its summary line and --fail-on need (`finding_summary`).
+    # In short form (`finding_summary`): every unsuppressed problem (overstated, contradicted,
+    # CA403) and the first unsuppressed claim of each other verdict and rule: what the CLI's
+    # findings list, its summary line and --fail-on need, and no more (a news story can have
+    # hundreds of unverified claims; --show-unverified reads the whole report instead).
     findings: tuple[dict[str, Any], ...] = ()
+    suppressed: int = 0  # claims suppressed by configuration or comments
 
     def header(self) -> dict[str, Any]:
         """Return the fields but the two texts as a JSON-able dict (the cache entry's header)."""
         return {"path": self.path, "md_row": self.md_row,
                 "md_flagged": list(self.md_flagged), "sentence_count": self.sentence_count,
-                "counts": self.counts, "findings": list(self.findings)}
+                "counts": self.counts, "findings": list(self.findings),
+                "suppressed": self.suppressed}
 
     @classmethod
     def from_header(cls, d: Mapping[str, Any], json: bytes, csv: bytes) -> ArticleOutput:
         """Rebuild from `header`'s dict and the two texts."""
         return cls(path=d["path"], json=json, csv=csv, md_row=d["md_row"],
                    md_flagged=tuple(d["md_flagged"]), sentence_count=d["sentence_count"],
-                   counts=dict(d["counts"]), findings=tuple(d["findings"]))
+                   counts=dict(d["counts"]), findings=tuple(d["findings"]),
+                   suppressed=d["suppressed"])
 
     def summary(self) -> dict[str, Any]:
         """Return the article as the CLI's findings list, summary line and --fail-on read it."""
         return {"path": self.path, "sentence_count": self.sentence_count, "counts": self.counts,
-                "claims": [dict(f) for f in self.findings]}
+                "claims": [dict(f) for f in self.findings], "suppressed": self.suppressed}
 
 
 #: The keys of a claim kept in `ArticleOutput.findings`.
@@ -147,13 +152,22 @@ def finding_summary(claim: Mapping[str, Any]) -> dict[str, Any]:
 
 def render_article(a: ArticleReport) -> ArticleOutput:
     """Render one article's report entry, CSV rows and Markdown lines."""
+    from .terminal import is_problem
+
     d = article_dict(a)
-    findings = tuple(finding_summary(c) for c in d["claims"] if c["verdict"] != "supported")
+    kept, seen = [], set()
+    for c in d["claims"]:
+        if c["suppressed"] or c["verdict"] == "supported":
+            continue
+        if is_problem(c) or (c["verdict"], c["rule"]) not in seen:
+            kept.append(finding_summary(c))
+            seen.add((c["verdict"], c["rule"]))
     return ArticleOutput(path=d["path"], json=encode_bytes(d, 2),
                          csv=csv_rows(d).encode("utf-8"),
                          md_row=markdown_row(d), md_flagged=tuple(markdown_flagged(d)),
                          sentence_count=d["sentence_count"], counts=d["counts"],
-                         findings=findings)
+                         findings=tuple(kept),
+                         suppressed=sum(1 for c in d["claims"] if c["suppressed"]))
 
 
 # --- the writer ------------------------------------------------------------------
@@ -248,8 +262,9 @@ class StreamingReportWriter:
         """Complete the files, rename them into place; return the summary document.
 
         The summary document has the report's keys; its articles carry only
-        path, sentence_count, counts and their claims that are not supported,
-        in short form (what the CLI's findings, table and --fail-on need). `self.written` lists the
+        path, sentence_count, counts, suppressed (a count) and their problems
+        plus one claim of each other verdict and rule, in short form (what the
+        CLI's findings, table, summary line and --fail-on need). `self.written` lists the
         files written; `self.json_path` the complete audit.json text's file.
         """
         errors = sorted(errors, key=lambda e: (e.path, e.error))

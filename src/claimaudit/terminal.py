@@ -67,7 +67,13 @@ def reported_claims(doc: Mapping[str, Any], show_unverified: bool = True,
 
 
 def suppressed_count(article: Mapping[str, Any]) -> int:
-    """Return how many of an article's claims are suppressed (not in its `counts`)."""
+    """Return how many of an article's claims are suppressed (not in its `counts`).
+
+    A report's article entry is counted claim by claim; the short entries of
+    `claimaudit audit`'s summary document carry the number as `suppressed`.
+    """
+    if isinstance(article.get("suppressed"), int):
+        return article["suppressed"]
     return sum(1 for c in article.get("claims", []) if c.get("suppressed"))
 
 
