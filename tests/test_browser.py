@@ -155,3 +155,22 @@ def test_index_links_every_article_and_has_no_errors(browser, site) -> None:
     assert page.locator("mark.claim").count() == len(doc["articles"][0]["claims"])
     assert tab.errors == []
     page.close()
+
+
+@pytest.mark.parametrize("width", [1366, 1024, 768, 390])
+def test_index_table_is_never_clipped(browser, site, width: int) -> None:
+    """At common widths every column can be reached: the table scrolls inside its card."""
+    out, _ = site
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto((out / INDEX_NAME).as_uri())
+    geometry = page.evaluate("""() => {
+        const card = document.querySelector('.table-card');
+        card.scrollLeft = card.scrollWidth;
+        const last = document.querySelector('table.articles th:last-child').getBoundingClientRect();
+        const box = card.getBoundingClientRect();
+        return {lastRight: last.right, boxRight: box.right,
+                overflowX: getComputedStyle(card).overflowX};
+    }""")
+    assert geometry["overflowX"] in ("auto", "scroll")
+    assert geometry["lastRight"] <= geometry["boxRight"] + 1
+    page.close()

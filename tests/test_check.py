@@ -59,7 +59,7 @@ def test_concise_lists_the_same_claims_as_the_report(in_mini: Path) -> None:
     expected = [f"corpus/colds.md:{c['line']}:{c['column']}: {c['rule']} {c['verdict']}"
                 for c in doc["articles"][0]["claims"]
                 if c["verdict"] != "supported" and not c["suppressed"]]
-    lines = run("corpus/colds.md", "--format", "concise").output.splitlines()
+    lines = run("corpus/colds.md", "--format", "concise", "--show-unverified").output.splitlines()
     assert [ln.split(' "')[0] for ln in lines] == expected
 
 
@@ -81,7 +81,8 @@ def test_full_shows_place_verdict_reference_studies_reason_and_suggestion(in_min
     assert "why The evidence points against this claim" in block
     assert ("suggest In the general population, regular vitamin C does not reduce how often "
             "people catch colds.") in block
-    assert re.search(r"^1 article, \d+ claims: .* \(1 suppressed\)\.$", out, re.M)
+    assert re.search(r"^1 article, \d+ claims: .* \(1 suppressed\)\. 1 unverified not shown "
+                     r"\(--show-unverified lists them\)\.$", out, re.M)
 
 
 def test_color_is_forced_with_flag_and_off_with_no_color(in_mini: Path) -> None:
@@ -145,11 +146,14 @@ def test_exit_0_when_nothing_overstated_or_contradicted(in_mini: Path, descripti
     assert result.stderr == ""
 
 
-def test_unverified_claims_are_listed_but_do_not_fail(in_mini: Path) -> None:
-    result = run("-", "--format", "concise", input="Zinc lozenges are popular in winter.\n")
+def test_unverified_claims_are_listed_on_request_but_do_not_fail(in_mini: Path) -> None:
+    result = run("-", "--format", "concise", "--show-unverified",
+                 input="Zinc lozenges are popular in winter.\n")
     assert result.exit_code == 0
     assert result.output == ('<stdin>:1:1: CA401 unverified "Zinc lozenges are popular in '
                              'winter." (no matching reference claim)\n')
+    hidden = run("-", "--format", "concise", input="Zinc lozenges are popular in winter.\n")
+    assert (hidden.exit_code, hidden.output) == (0, "")
 
 
 def test_nothing_to_review_message(in_mini: Path) -> None:

@@ -365,7 +365,7 @@ def test_audit_explicit_out_takes_the_stream_formats_too(mini: Path, in_tmp: Pat
     assert sorted(p.name for p in (in_tmp / "out").iterdir()
                   if p.name != ".cache") == ["audit.json", "audit.sarif"]
     validate_sarif(json.loads((in_tmp / "out" / "audit.sarif").read_text(encoding="utf-8")))
-    assert "wrote out/audit.sarif" in result.stderr
+    assert "Reports in out/: audit.json, audit.sarif" in result.stderr
 
 
 def test_audit_stream_formats_default_out_goes_to_stdout(mini: Path, in_tmp: Path) -> None:

@@ -164,11 +164,11 @@ def test_fail_on_is_kept_in_severity_order(in_tmp: Path) -> None:
 ERRORS = [
     # id,                          claimaudit.toml content,                   message (after "claimaudit.toml: ")
     ("unknown key, close match",   "fail_on = []\n",                          "fail_on: unknown key; did you mean 'fail-on'?"),
-    ("unknown key",                "colour = true\n",                         "colour: unknown key (known: reference, min-score, fail-on, ignore, per-file-ignores, exit-zero)"),
+    ("unknown key",                "colour = true\n",                         "colour: unknown key (known: reference, min-score, fail-on, select, ignore, per-file-ignores, exit-zero)"),
     ("min-score not a number",     'min-score = "high"\n',                    "min-score: must be a number from 0 to 100, got 'high'"),
     ("min-score a boolean",        "min-score = true\n",                      "min-score: must be a number from 0 to 100, got True"),
     ("min-score out of range",     "min-score = 130\n",                       "min-score: must be from 0 to 100, got 130"),
-    ("fail-on unknown verdict",    'fail-on = ["wrong"]\n',                   "fail-on: unknown verdict 'wrong' (choose from unverified, overstated, contradicted, or none)"),
+    ("fail-on unknown verdict",    'fail-on = ["wrong"]\n',                   "fail-on: unknown verdict 'wrong' (choose from unverified, overstated, contradicted, a rule code such as CA403, or none)"),
     ("fail-on not strings",        "fail-on = [1]\n",                         "fail-on: must be a list of non-empty strings, got [1]"),
     ("ignore: not a code",         'ignore = ["vitamin c"]\n',                "ignore: 'vitamin c' is neither a reference id (VC-001) nor a rule code (CA201)"),
     ("ignore: unknown rule code",  'ignore = ["CA999"]\n',                    f"ignore: unknown rule code 'CA999' (known: {', '.join(RULES)})"),

@@ -443,7 +443,11 @@ def test_cache_entries_round_trip(md_row: str) -> None:
 
     out = ArticleOutput(path="a.md", json=b'{\n      "path": "a.md"\n    }', csv=b"a.md,1\n",
                         md_row=md_row, md_flagged=("- flagged \u2028 line",), sentence_count=3,
-                        counts={"supported": 1}, verdicts=("supported",))
+                        counts={"overstated": 1},
+                        findings=({"line": 2, "column": 1, "verdict": "overstated", "rule": "CA201",
+                                   "reference_id": "VC-002", "evidence_grade": "moderate",
+                                   "suppressed": False, "text": "Vitamin C cures colds."},),
+                        suppressed=2)
     assert cache.decode_entry(cache.encode_entry(out), "a.md") == out
     assert cache.decode_entry(cache.encode_entry(out), "b.md") is None
 

@@ -57,8 +57,9 @@ class BatchResult:
 
     `doc` is the report document: complete (equal to `report_dict`) when
     `full_doc` was asked for; otherwise the report's keys with, per article,
-    only path, sentence_count, counts and one claim per unsuppressed verdict
-    (enough for the CLI's summary table and --fail-on).
+    only path, sentence_count, counts, the number suppressed and the claims the
+    CLI lists (`streaming.ArticleOutput.findings`: enough for its findings,
+    table, summary line and --fail-on).
     """
 
     doc: dict[str, Any]
@@ -82,6 +83,7 @@ def audit_to_files(
     cache_dir: str | Path | None = None,
     progress: bool | None = None,
     full_doc: bool = False,
+    csv_bom: bool = False,
 ) -> BatchResult:
     """Audit files and folders and write json/csv/markdown reports into `out`.
 
@@ -91,6 +93,7 @@ def audit_to_files(
     cache_dir: the article cache's folder, or None for no cache.
     progress: show a progress bar on stderr (None: only when stderr is a terminal).
     full_doc: also return the complete report document (for other formats).
+    csv_bom: start claims.csv with a UTF-8 byte order mark (for Excel).
     """
     settings = settings or Settings()
     jobs = jobs or default_jobs()
@@ -113,7 +116,7 @@ def audit_to_files(
     scratch = tempfile.TemporaryDirectory(prefix="claimaudit-") if out is None else None
     writer = StreamingReportWriter(scratch.name if scratch else out,
                                    () if scratch else formats, reference, settings.describe(),
-                                   keep_json=full_doc)
+                                   keep_json=full_doc, csv_bom=csv_bom)
     runner = _Runner(reference, settings, cache, jobs)
     result = BatchResult(doc={}, written=[], files=len(plan), jobs=jobs)
     try:

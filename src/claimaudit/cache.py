@@ -44,7 +44,7 @@ from . import __version__
 from .records import SCHEMA, ReferenceClaim, ReferenceSet, Study
 from .streaming import ArticleOutput
 
-ENTRY_FORMAT = 3  # bump when ArticleOutput's fields or the layout below change
+ENTRY_FORMAT = 4  # bump when ArticleOutput's fields or the layout below change
 _MAGIC = b"CAE\x03"
 # CRC-32 of the rest, then the bytes of: header JSON, audit.json entry, CSV rows.
 _LENGTHS = struct.Struct("<IIII")

@@ -7,7 +7,8 @@ and returns text; none prints or writes. What each shows:
 |---|---|---|---|
 | contradicted (CA301, CA302) | error | `::error` | failure |
 | overstated (CA201, CA202) | warning | `::warning` | failure |
-| unverified (CA401) | note | `::notice` | pass |
+| unverified (CA401, CA402) | note | `::notice` | pass |
+| unverified worded as a cure, guarantee, proof or blanket safety (CA403) | warning | `::warning` | pass |
 | supported (CA001, CA002) | not listed | not listed | pass |
 | unused suppression (CA900) | note | `::notice` | not listed |
 
@@ -31,6 +32,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from .records import STRONG_UNVERIFIED
 from .terminal import one_line
 from .verdict import RULES
 
@@ -41,7 +43,14 @@ UNUSED_RULE = "CA900"
 #: SARIF level of each verdict; GitHub's command for each SARIF level.
 LEVELS = {"contradicted": "error", "overstated": "warning", "unverified": "note",
           "supported": "none", "note": "note"}
+#: Rules whose level is not their verdict's: CA403 is unverified, but a warning.
+RULE_LEVELS = {STRONG_UNVERIFIED: "warning"}
 GITHUB_COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def level_of(verdict: str, rule: str | None = None) -> str:
+    """Return the SARIF level of a finding: its rule's own level, else its verdict's."""
+    return RULE_LEVELS.get(rule or "", LEVELS.get(verdict, "note"))
 JUNIT_FAILING = ("overstated", "contradicted")
 
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -143,7 +152,7 @@ def sarif_rules() -> list[dict[str, Any]]:
     """Return `tool.driver.rules`: one reportingDescriptor per rule in `verdict.RULES`."""
     rules = []
     for rule in RULES.values():
-        level = LEVELS.get(rule.verdict, "note")
+        level = level_of(rule.verdict, rule.code)
         rules.append({
             "id": rule.code,
             "name": rule.name,
@@ -191,7 +200,7 @@ def _sarif_result(article: Mapping[str, Any], claim: Mapping[str, Any],
     return {
         "ruleId": claim["rule"],
         "ruleIndex": index[claim["rule"]],
-        "level": LEVELS[claim["verdict"]],
+        "level": level_of(claim["verdict"], claim["rule"]),
         "message": {"text": finding_message(claim)},
         "locations": [_sarif_location(article, claim)],
         "partialFingerprints": {"claimauditFingerprint/v1": claim["fingerprint"]},
@@ -291,7 +300,7 @@ def render_github(doc: Mapping[str, Any]) -> str:
     for article in doc.get("articles", []):
         items: list[tuple[int, int, str]] = []
         for a, claim in reported({"articles": [article]}):
-            command = GITHUB_COMMANDS[LEVELS[claim["verdict"]]]
+            command = GITHUB_COMMANDS[level_of(claim["verdict"], claim["rule"])]
             items.append((claim.get("start", 0), 0, github_line(
                 command, a, claim, claim["rule"], finding_message(claim))))
         for a, entry in unused({"articles": [article]}):

@@ -10,14 +10,18 @@ import sys
 from dataclasses import replace
 from enum import IntEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .evaluate import format_scores, format_table, load_gold, outcomes, score
-from .pipeline import Settings, audit
-from .reference import ReferenceError
-from .report import report_dict, write_atomic
+
+if TYPE_CHECKING:
+    from .pipeline import Settings
+
+# Only click and the standard library are imported here: each command imports what it
+# uses (scikit-learn, pandas, numpy, jinja2 ...) when it runs, so `claimaudit --version`
+# and `--help` start at once (tests/test_cli_output.py checks the imports).
 
 
 class ExitCode(IntEnum):
@@ -54,6 +58,14 @@ def config_option(f):  # noqa: ANN001, ANN201 - click decorator
              "above the first path.")(f)
 
 
+def reference_option(f):  # noqa: ANN001, ANN201 - click decorator
+    """Add --reference/-r (repeatable)."""
+    return click.option(
+        "--reference", "-r", multiple=True, default=(),
+        help="Reference claim file or folder (repeatable) [default: the configured "
+             "reference, else reference/].")(f)
+
+
 def gate_options(f):  # noqa: ANN001, ANN201 - click decorator
     """Add --fail-on and --exit-zero/--no-exit-zero (they override the configuration)."""
     f = click.option("--exit-zero/--no-exit-zero", "exit_zero", default=None,
@@ -61,8 +73,46 @@ def gate_options(f):  # noqa: ANN001, ANN201 - click decorator
                           "config errors still exit 2).")(f)
     return click.option(
         "--fail-on", "fail_on", default=None, metavar="VERDICTS",
-        help="Comma-separated verdicts that make the run exit 1: unverified, overstated, "
-             "contradicted, or none [default: overstated,contradicted].")(f)
+        help="Comma-separated verdicts or rule codes that make the run exit 1: unverified, "
+             "overstated, contradicted, a code such as CA403, or none "
+             "[default: overstated,contradicted].")(f)
+
+
+def selection_options(f):  # noqa: ANN001, ANN201 - click decorator
+    """Add what `audit` and `check` share: --select, --ignore, --fail-on, --exit-zero,
+    --min-score, --show-unverified and --color/--no-color (one definition for both)."""
+    f = click.option("--color/--no-color", default=None,
+                     help="Force colour on or off (default: on when the output is a terminal "
+                          "and NO_COLOR is not set).")(f)
+    f = click.option("--show-unverified", is_flag=True,
+                     help="Also list plain unverified claims (CA401, CA402; a news story can "
+                          "have hundreds). Unverified claims worded as a cure, guarantee, proof "
+                          "or blanket safety (CA403) are always listed.")(f)
+    f = click.option("--min-score", type=float, default=None,
+                     help="Matcher threshold, 0-100 [default: configured, else 36, tuned on "
+                          "the seed gold labels].")(f)
+    f = gate_options(f)
+    f = click.option("--ignore", "ignore", multiple=True, metavar="CODES",
+                     help="Reference ids or rule codes (or prefixes such as CA4) never "
+                          "reported as problems; comma-separated or repeated. Replaces the "
+                          "configured list.")(f)
+    return click.option(
+        "--select", "select", multiple=True, metavar="CODES",
+        help="Report only these reference ids or rule codes (or prefixes such as CA2); "
+             "everything else is treated as ignored. Comma-separated or repeated; replaces "
+             "the configured list [default: all].")(f)
+
+
+def _selection_overrides(select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
+                         exit_zero: bool | None, min_score: float | None) -> dict:
+    """Return the configuration overrides of `selection_options` (None: not given)."""
+    return {
+        "fail-on": (fail_on, "--fail-on"),
+        "exit-zero": (exit_zero, "--exit-zero" if exit_zero else "--no-exit-zero"),
+        "min-score": (min_score, "--min-score"),
+        "select": (select or None, "--select"),
+        "ignore": (ignore or None, "--ignore"),
+    }
 
 
 def strength_reader_option(f):  # noqa: ANN001, ANN201 - click decorator
@@ -94,6 +144,7 @@ def _load_config(paths, config_file, overrides):  # noqa: ANN001, ANN202
 
 def _load_reference(paths: tuple[str, ...], cache_dir: str | Path | None = None):
     from .cache import load_reference_cached
+    from .reference import ReferenceError
 
     try:
         ref = load_reference_cached(list(paths), cache_dir)
@@ -152,11 +203,14 @@ def main(ctx: click.Context, debug: bool) -> None:
         ctx.call_on_close(restore)
 
 
+#: Up to this many articles, `audit` prints the per-article table without --statistics
+#: (a table of hundreds of rows buries the findings; a handful is worth seeing).
+SMALL_BATCH = 10
+
+
 @main.command("audit")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--reference", "-r", multiple=True, default=(),
-              help="Reference claim file or folder (repeatable) [default: the configured "
-                   "reference, else reference/].")
+@reference_option
 @click.option("--out", "-o", default=None,
               help="Folder for audit.json, claims.csv, summary.md and html [default: "
                    "reports]. Given explicitly, sarif/github/junit/concise output is written "
@@ -164,14 +218,16 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--format", "formats", default="json,csv,markdown", show_default=True,
               help="Comma-separated formats: json, csv, markdown, html (files in --out); "
                    "sarif, github, junit, concise (stdout unless --out is given).")
-@click.option("--quiet", "-q", is_flag=True, help="Do not print the summary table.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print nothing but errors (no findings, table or summary line).")
+@click.option("--statistics", is_flag=True,
+              help=f"Also print the per-article table of verdict counts (printed anyway for "
+                   f"{SMALL_BATCH} articles or fewer).")
+@click.option("--csv-bom", is_flag=True,
+              help="Write claims.csv with a UTF-8 byte order mark, so that Excel opens it as "
+                   "UTF-8.")
 @config_option
-@gate_options
-@click.option("--min-score", type=float, default=None,
-              help="Matcher threshold, 0-100 [default: configured, else 36, tuned on the seed gold labels].")
-@click.option("--ignore", "ignore", multiple=True,
-              help="Reference ids or rule codes (or prefixes such as CA4) never reported as "
-                   "problems; comma-separated or repeated. Replaces the configured list.")
+@selection_options
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N",
               help="Worker processes; the output does not depend on it [default: one per "
                    "CPU; 1: no worker processes].")
@@ -183,14 +239,18 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Neither read nor write the cache (articles and parsed reference set).")
 @strength_reader_option
 def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | None,
-              formats: str, quiet: bool, config_file: str | None, fail_on: str | None,
-              exit_zero: bool | None, min_score: float | None,
-              ignore: tuple[str, ...], jobs: int, cache_dir: str | None,
+              formats: str, quiet: bool, statistics: bool, csv_bom: bool,
+              config_file: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+              fail_on: str | None, exit_zero: bool | None, min_score: float | None,
+              show_unverified: bool, color: bool | None, jobs: int, cache_dir: str | None,
               no_cache: bool, strength_reader: str) -> None:
     """Audit articles (files or folders of .txt, .md, .html) and write reports.
 
-    Logs and the summary table go to stderr, so a stream format can be
-    redirected: claimaudit audit docs/ --format sarif > audit.sarif
+    Prints the findings first (overstated, contradicted, and unverified claims
+    worded as a cure, guarantee, proof or blanket safety: CA403), one line
+    each, then where the reports went and one summary line. Everything goes to
+    stderr, so a stream format can be redirected: claimaudit audit docs/
+    --format sarif > audit.sarif
 
     Example: claimaudit audit corpus/ --reference reference/ --out reports/
     """
@@ -208,9 +268,8 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | Non
     if not paths:
         paths = ("corpus",)
     cfg = _load_config(paths, config_file, {
-        "reference": (reference or None, "--reference"), "fail-on": (fail_on, "--fail-on"),
-        "exit-zero": (exit_zero, "--exit-zero" if exit_zero else "--no-exit-zero"),
-        "min-score": (min_score, "--min-score"), "ignore": (ignore or None, "--ignore"),
+        "reference": (reference or None, "--reference"),
+        **_selection_overrides(select, ignore, fail_on, exit_zero, min_score),
     })
     files_out = out if out_given or any(f in FILE_FORMATS for f in wanted) else None
     cache_path = (None if no_cache or (files_out is None and cache_dir is None)
@@ -224,7 +283,8 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | Non
 
     result = audit_to_files(
         list(paths), ref, settings, files_out, wanted, jobs=jobs, cache_dir=cache_path,
-        full_doc=any(f not in ("json", "csv", "markdown") for f in wanted))
+        full_doc=show_unverified or any(f not in ("json", "csv", "markdown") for f in wanted),
+        csv_bom=csv_bom)
     doc, written = result.doc, list(result.written)
     if "html" in wanted:  # issue 4: one page per article + index.html
         from .html_report import write_html
@@ -232,13 +292,44 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | Non
         written += write_html(doc, out, references=ref.by_id())
     if streams:
         written += _write_streams(doc, streams, out if out_given else None, settings)
+    if not quiet:
+        from .terminal import color_enabled, problem_summary, render_findings, terminal_width
+
+        use_color = color_enabled(color, sys.stderr)
+        findings = render_findings(doc, use_color, terminal_width(sys.stderr, None),
+                                   show_unverified)
+        if findings:
+            click.echo(findings, err=True, nl=False, color=use_color)
+        if statistics or len(doc["articles"]) <= SMALL_BATCH:
+            click.echo(("\n" if findings else "") + summary_table(doc), err=True)
+        if written:
+            click.echo(reports_line(written), err=True)
     for e in doc["errors"]:
         click.echo(f"claimaudit: {e['path']}: {e['error']}", err=True)
     if not quiet:
-        click.echo(summary_table(doc), err=True)
-        for w in written:
-            click.echo(f"wrote {w}", err=True)
+        click.echo(problem_summary(doc, use_color), err=True, color=use_color)
     sys.exit(exit_code(doc, cfg))
+
+
+def reports_line(written: list[Path]) -> str:
+    """Return the one line that says where the reports went.
+
+    E.g. `Reports in reports/: audit.json, claims.csv, summary.md, index.html and
+    5 article pages`. Files in other folders are named in full after it.
+    """
+    if not written:
+        return ""
+    folders: dict[str, list[Path]] = {}
+    for w in written:
+        folders.setdefault(Path(w).parent.as_posix(), []).append(Path(w))
+    parts = []
+    for folder, files in folders.items():
+        pages = [f for f in files if f.suffix == ".html" and f.name != "index.html"]
+        names = [f.name for f in files if f not in pages]
+        if pages:
+            names.append(f"{len(pages)} article page{'s' if len(pages) != 1 else ''}")
+        parts.append(f"{folder}/: {', '.join(names)}")
+    return "Reports in " + "; ".join(parts)
 
 
 def _write_streams(doc: dict, streams: list[str], out: str | None,
@@ -247,6 +338,7 @@ def _write_streams(doc: dict, streams: list[str], out: str | None,
     from . import ci_formats
     from .config import ignored_codes
     from .ingest import IngestError, read_article
+    from .report import write_atomic
 
     def text_of(path: str) -> str | None:
         try:
@@ -282,15 +374,25 @@ def exit_code(doc: dict, cfg) -> ExitCode:  # noqa: ANN001 - config.Effective
 
 
 def summary_table(doc: dict) -> str:
-    """Return a short per-article table of verdict counts."""
-    rows = [("article", "claims", "supp", "over", "contra", "unver")]
+    """Return a short per-article table of verdict counts.
+
+    `claims` counts the claims that are not suppressed (as the report's summary,
+    the HTML pages and `check` do); suppressed ones have their own column.
+    """
+    from .terminal import suppressed_count
+
+    rows = [("article", "claims", "supported", "overstated", "contradicted", "unverified",
+             "suppressed")]
+    total_suppressed = 0
     for a in doc["articles"]:
         c = a["counts"]
+        n_supp = suppressed_count(a)
+        total_suppressed += n_supp
         rows.append((a["path"], str(sum(c.values())), str(c["supported"]), str(c["overstated"]),
-                     str(c["contradicted"]), str(c["unverified"])))
+                     str(c["contradicted"]), str(c["unverified"]), str(n_supp)))
     s = doc["summary"]
     rows.append(("total", str(s["claims"]), str(s["supported"]), str(s["overstated"]),
-                 str(s["contradicted"]), str(s["unverified"])))
+                 str(s["contradicted"]), str(s["unverified"]), str(total_suppressed)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for i, r in enumerate(rows):
@@ -321,6 +423,8 @@ def eval_cmd(gold: tuple[str, ...], report_paths: tuple[str, ...], corpus: str |
     Example: claimaudit eval ../shared/gold/seeds-dev.jsonl --report reports/audit.json
     """
     import json
+
+    from .evaluate import format_scores, format_table, load_gold, outcomes, score
 
     doc: dict = {"articles": []}
     for report_path in report_paths:
@@ -462,45 +566,46 @@ def _stdin_article(name: str | None):
 
 @main.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--reference", "-r", multiple=True, default=(),
-              help="Reference claim file or folder (repeatable) [default: the configured "
-                   "reference, else reference/].")
+@reference_option
 @config_option
 @click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="full",
               show_default=True,
               help="full: each claim with its evidence and a suggested wording; concise: one "
                    "line per claim; json: the claimaudit/report@1 document.")
-@click.option("--color/--no-color", default=None,
-              help="Force colour on or off (default: on when standard output is a terminal).")
+@selection_options
 @click.option("--stdin-filename", default=None, metavar="NAME",
               help="Path to show for standard input; its extension (.md, .html, .txt) sets "
                    "how it is read (default: <stdin>, read as Markdown).")
 @strength_reader_option
 def check_cmd(paths: tuple[str, ...], reference: tuple[str, ...], config_file: str | None,
-              fmt: str, color: bool | None, stdin_filename: str | None, strength_reader: str) -> None:
+              fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
+              exit_zero: bool | None, min_score: float | None, show_unverified: bool,
+              color: bool | None, stdin_filename: str | None, strength_reader: str) -> None:
     """Show each claim to review in place: why it was flagged and a better wording.
 
-    Prints every claim that is not supported (overstated, contradicted,
-    unverified) as path:line:col with its verdict, the reference claim it
-    matched, the studies and grade behind it, the reason and a suggested
-    rewording. Use - to read standard input. Exits 1 when an overstated or
-    contradicted claim is found (suppressed ones excepted; the configuration's
-    fail-on and exit-zero apply), 0 when not, 2 on usage or input errors. The
-    configuration (ignore lists, thresholds, reference) is found as for audit.
+    Prints every overstated and contradicted claim, and every unverified one
+    worded as a cure, guarantee, proof or blanket safety (CA403), as
+    path:line:col with its verdict, the reference claim it matched, the
+    studies and grade behind it, the reason and a suggested rewording; other
+    unverified claims only with --show-unverified. Use - to read standard
+    input. Exits 1 when a claim's verdict or rule is in --fail-on (default:
+    overstated, contradicted; suppressed ones excepted), 0 when not, 2 on
+    usage or input errors. The configuration (select and ignore lists,
+    thresholds, reference) is found as for audit.
 
     Example: claimaudit check draft.md
     """
-    import shutil
-
-    from .diff import failing_claims
-    from .pipeline import Auditor
-    from .report import dumps
-    from .terminal import render_concise, render_full
+    from .pipeline import Auditor, audit
+    from .report import dumps, report_dict
+    from .terminal import color_enabled, render_concise, render_full, terminal_width
 
     if not paths:
         raise InputProblem("nothing to check; pass files or folders, or - for standard input")
     files = [p for p in paths if p != "-"]
-    cfg = _load_config(files, config_file, {"reference": (reference or None, "--reference")})
+    cfg = _load_config(files, config_file, {
+        "reference": (reference or None, "--reference"),
+        **_selection_overrides(select, ignore, fail_on, exit_zero, min_score),
+    })
     ref = _load_reference(cfg.reference)
     _require_reader(strength_reader, "--strength-reader")
     settings = replace(cfg.settings(), strength_reader=strength_reader)
@@ -510,14 +615,15 @@ def check_cmd(paths: tuple[str, ...], reference: tuple[str, ...], config_file: s
         report = replace(report, articles=report.articles + (article,))
     doc = report_dict(report)
 
-    use_color = sys.stdout.isatty() if color is None else color
+    use_color = color_enabled(color, sys.stdout)
     if fmt == "json":
         click.echo(dumps(doc), nl=False)
     elif fmt == "concise":
-        click.echo(render_concise(doc), nl=False)
+        click.echo(render_concise(doc, show_unverified), nl=False)
     elif doc["articles"] or not doc["errors"]:
-        width = shutil.get_terminal_size((88, 24)).columns if sys.stdout.isatty() else 88
-        click.echo(render_full(doc, ref.by_id(), use_color, width=max(60, min(width, 100))),
+        width = terminal_width(sys.stdout) or 88
+        click.echo(render_full(doc, ref.by_id(), use_color, width=max(60, min(width, 100)),
+                               show_unverified=show_unverified),
                    nl=False, color=use_color)
     for e in doc["errors"]:
         click.echo(f"claimaudit: error: {e['path']}: {e['error']}", err=True)

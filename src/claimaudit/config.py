@@ -2,8 +2,8 @@
 
 Where the settings come from, strongest first:
 
-1. command-line options (`--fail-on`, `--min-score`, `--ignore`, `--exit-zero`,
-   `--reference`);
+1. command-line options (`--fail-on`, `--min-score`, `--select`, `--ignore`,
+   `--exit-zero`, `--reference`);
 2. the file named by `--config FILE`, else by the environment variable
    `CLAIMAUDIT_CONFIG`, else the nearest `claimaudit.toml` or `pyproject.toml`
    *that has* a `[tool.claimaudit]` table, walking up from the first audited
@@ -16,7 +16,8 @@ Keys (the same names in both files; in `claimaudit.toml` they are top level):
 
     reference = ["reference"]                 # paths, relative to the config file
     min-score = 55                            # matcher threshold, 0-100
-    fail-on = ["overstated", "contradicted"]  # verdicts that make `audit`/`diff` exit 1
+    fail-on = ["overstated", "contradicted"]  # verdicts or rule codes that make `audit`/`diff` exit 1
+    select = ["CA2", "CA3", "CA403"]          # report only these codes/ids (default: all)
     ignore = ["VC-001", "CA401"]              # reference ids, rule codes or prefixes ("CA4")
     per-file-ignores = { "faq/*.md" = ["CA401"] }   # glob -> codes
     exit-zero = false                         # always exit 0 unless there is an error
@@ -54,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "reference": ("reference",),
     "min-score": MatchSettings().min_score,
     "fail-on": ("overstated", "contradicted"),
+    "select": (),
     "ignore": (),
     "per-file-ignores": (),
     "exit-zero": False,
@@ -76,6 +78,7 @@ class Config:
     reference: tuple[str, ...] = DEFAULTS["reference"]
     min_score: float = DEFAULTS["min-score"]
     fail_on: tuple[str, ...] = DEFAULTS["fail-on"]
+    select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exit_zero: bool = False
@@ -87,6 +90,7 @@ class Config:
         """Return the pipeline settings (matcher threshold, ignores) of this configuration."""
         return Settings(
             match=MatchSettings(min_score=float(self.min_score)),
+            select=self.select,
             ignore=self.ignore,
             per_file_ignores=self.per_file_ignores,
         )
@@ -101,6 +105,7 @@ class Config:
             "reference": list(self.reference),
             "min-score": self.min_score,
             "fail-on": list(self.fail_on),
+            "select": list(self.select),
             "ignore": list(self.ignore),
             "per-file-ignores": {glob: list(codes) for glob, codes in self.per_file_ignores},
             "exit-zero": self.exit_zero,
@@ -237,15 +242,23 @@ def check_codes(shown: str, key: str, value: Any) -> tuple[str, ...]:
 
 
 def check_fail_on(shown: str, key: str, value: Any) -> tuple[str, ...]:
-    """Validate a list of verdicts; "none" (alone) means never fail."""
-    verdicts = [v.lower() for v in _strings(shown, key, value)]
-    if verdicts == ["none"]:
+    """Validate a list of verdicts and rule codes; "none" (alone) means never fail.
+
+    A rule code or prefix ("CA403", "CA2") fails the run on findings of that rule
+    whatever their verdict: `fail-on = ["overstated", "contradicted", "CA403"]`.
+    Verdicts come first, least severe first, then rule codes in registry order.
+    """
+    items = _strings(shown, key, value)
+    if [v.lower() for v in items] == ["none"]:
         return ()
-    bad = [v for v in verdicts if v not in FAIL_ON_CHOICES]
-    if bad:
-        raise ConfigError(f"{shown}: {key}: unknown verdict {bad[0]!r} "
-                          f"(choose from {', '.join(FAIL_ON_CHOICES)}, or none)")
-    return tuple(v for v in FAIL_ON_CHOICES if v in verdicts)
+    verdicts = [v.lower() for v in items if v.lower() in FAIL_ON_CHOICES]
+    codes = [v for v in items if v.lower() not in FAIL_ON_CHOICES]
+    for v in codes:
+        if not re.fullmatch(r"CA\d{0,3}", v.upper()):
+            raise ConfigError(f"{shown}: {key}: unknown verdict {v.lower()!r} (choose from "
+                              f"{', '.join(FAIL_ON_CHOICES)}, a rule code such as CA403, or none)")
+    rules = check_codes(shown, key, codes) if codes else ()
+    return tuple(v for v in FAIL_ON_CHOICES if v in verdicts) + tuple(c for c in RULES if c in rules)
 
 
 def check_min_score(shown: str, key: str, value: Any) -> float:
@@ -300,7 +313,7 @@ def parse_table(table: Mapping[str, Any], path: Path) -> dict[str, Any]:
             out[key] = check_min_score(shown, key, value)
         elif key == "fail-on":
             out[key] = check_fail_on(shown, key, value)
-        elif key == "ignore":
+        elif key in ("ignore", "select"):
             out[key] = check_codes(shown, key, value)
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
@@ -362,6 +375,7 @@ def load_config(
         reference=tuple(values["reference"]),
         min_score=float(values["min-score"]),
         fail_on=tuple(values["fail-on"]),
+        select=tuple(values["select"]),
         ignore=tuple(values["ignore"]),
         per_file_ignores=tuple(values["per-file-ignores"]),
         exit_zero=bool(values["exit-zero"]),
@@ -374,7 +388,7 @@ def load_config(
 def _check_override(key: str, value: Any, origin: str) -> Any:
     if key == "fail-on":
         return check_fail_on(origin, "value", _split(value))
-    if key == "ignore":
+    if key in ("ignore", "select"):
         return check_codes(origin, "value", _split(value))
     if key == "min-score":
         return check_min_score(origin, "value", value)

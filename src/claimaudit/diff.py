@@ -235,7 +235,8 @@ def _missing(value: Any) -> bool:
 
 def _change(kind: str, fingerprint: str, side: Mapping[str, Any], fail_on: Sequence[str],
             base_verdict: str | None = None, note: str = "") -> Change:
-    failing = (kind in ("new", "changed") and side["verdict"] in fail_on
+    failing = (kind in ("new", "changed")
+               and (side["verdict"] in fail_on or side["rule"] in fail_on)
                and not side["suppressed"])
     return Change(
         kind=kind, path=side["path"], fingerprint=fingerprint, verdict=side["verdict"],
@@ -249,10 +250,13 @@ def _change(kind: str, fingerprint: str, side: Mapping[str, Any], fail_on: Seque
 
 
 def failing_claims(doc: Mapping[str, Any], fail_on: Iterable[str]) -> list[tuple[str, dict]]:
-    """Return (path, claim) for each claim of one report at or above fail-on, not suppressed."""
+    """Return (path, claim) for each claim of one report at or above fail-on, not suppressed.
+
+    `fail_on` holds verdicts and rule codes (a claim fails on either).
+    """
     fail_on = set(fail_on)
     return [(a["path"], c) for a in doc.get("articles", []) for c in a.get("claims", [])
-            if c.get("verdict") in fail_on and not c.get("suppressed")]
+            if (c.get("verdict") in fail_on or c.get("rule") in fail_on) and not c.get("suppressed")]
 
 
 # --- rendering ------------------------------------------------------------------

@@ -42,7 +42,7 @@ from markupsafe import Markup
 from .ingest import IngestError, read_article
 from .records import STRENGTH_NAMES, VERDICTS, ReferenceClaim
 from .report import write_atomic
-from .terminal import one_line
+from .terminal import one_line, suppressed_count
 
 INDEX_NAME = "index.html"
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
@@ -232,8 +232,9 @@ def render_article(doc: Mapping[str, Any], article: Mapping[str, Any], text: str
     fits = offsets_fit(text, claims)
     pieces = segments(text, claims) if fits and text is not None else []
     script = _asset("report.js")
-    n_suppressed = sum(1 for c in claims if c.get("suppressed"))
-    all_counts = {v: sum(1 for c in claims if c["verdict"] == v) for v in VERDICTS}
+    # One way of counting everywhere (terminal, index, this page, the report's summary):
+    # verdict counts leave suppressed claims out, and those are counted on their own.
+    n_suppressed = suppressed_count(article)
     return env.get_template("article.html.j2").render(
         doc=doc,
         article=article,
@@ -245,7 +246,8 @@ def render_article(doc: Mapping[str, Any], article: Mapping[str, Any], text: str
         details=script_json([claim_details(c, references) for c in claims]),
         verdicts=VERDICTS,
         labels=VERDICT_LABELS,
-        counts=all_counts,
+        counts=article["counts"],
+        n_claims=sum(article["counts"].get(v, 0) for v in VERDICTS),
         n_suppressed=n_suppressed,
         index_name=INDEX_NAME,
         bars=_bars(article["counts"], 240),
@@ -268,11 +270,13 @@ def render_index(doc: Mapping[str, Any], env: jinja2.Environment | None = None) 
             "claims": sum(a["counts"].get(v, 0) for v in VERDICTS),
             "sentences": a.get("sentence_count", 0),
             "bars": _bars(a["counts"], 160),
+            "suppressed": suppressed_count(a),
         })
     return env.get_template("index.html.j2").render(
         doc=doc,
         rows=rows,
         chart=_chart(doc["summary"]),
+        n_suppressed=sum(r["suppressed"] for r in rows),
         verdicts=VERDICTS,
         labels=VERDICT_LABELS,
         fills=VERDICT_FILLS,

@@ -263,10 +263,14 @@ _NOISE_TITLE = re.compile(r"^(skip to (main )?content|back|menu|home|search)$", 
 
 
 def guess_title(text: str, kind: str) -> str:
-    """Return the article title: the first Markdown heading or first substantial line."""
+    """Return the article title: the first Markdown heading or first substantial line.
+
+    The extracted text of an .html article writes its headings as "# Heading"
+    (`html_text`), so its title loses the "#" marks as a Markdown title does.
+    """
     for line in text.split("\n"):
         stripped = line.strip()
-        if kind == "md" and stripped.startswith("#"):
+        if kind in ("md", "html") and re.match(r"#{1,6}(\s|$)", stripped):
             return stripped.lstrip("#").strip()
         if len(stripped.split()) >= 3 and not _NOISE_TITLE.match(stripped):
             return stripped[:200]

@@ -45,6 +45,9 @@ class Settings:
 
     match: MatchSettings = field(default_factory=MatchSettings)
     ignore: tuple[str, ...] = ()  # reference ids or rule codes never reported as problems
+    # When not empty: the only reference ids or rule codes reported; every other finding is
+    # treated as ignored (suppressed), as with `ignore`.
+    select: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, codes)
     # Level model of the strength reader for claims that match a reference claim (every claim is first
     # read with the fast lexical one; with "encoder" the matched ones, whose verdict depends on it, are
@@ -60,6 +63,7 @@ class Settings:
             ("top_k", str(m.top_k)),
             ("match_model", (m.model or bundled_model()).describe()
              + ("" if m.embeddings else ",no-embeddings")),
+            ("select", ",".join(self.select)),
             ("ignore", ",".join(self.ignore)),
             ("per_file_ignores", ";".join(f"{glob}:{','.join(codes)}"
                                           for glob, codes in self.per_file_ignores)),
@@ -253,7 +257,8 @@ class Auditor:
             for i, c in zip(matched, reread([claim_list[i] for i in matched], reader)):
                 claim_list[i] = c
         findings = [self._judge(c, m) for c, m in zip(claim_list, matches)]
-        findings, unused = apply_suppressions(article, findings, self._ignored_for(article.path))
+        findings, unused = apply_suppressions(article, findings, self._ignored_for(article.path),
+                                              frozenset(c.upper() for c in self.settings.select))
         skipped = tuple(
             Skipped(c.sentence.start, c.sentence.end, c.sentence.line, c.sentence.column,
                     c.sentence.block, c.kind)
@@ -291,10 +296,10 @@ class Auditor:
             why = "the sentence lacks some of its key terms"
         if not why:
             return finding
-        return replace(decide(claim, Match(candidates=match.candidates, best=None), None,
-                              self.settings.strength_reader),
-                       reason=(f"The closest reference claim, {finding.reference_id} (score "
-                               f"{finding.score:.0f}), would flag it as {finding.verdict}, but {why}."))
+        base = decide(claim, Match(candidates=match.candidates, best=None), None,
+                      self.settings.strength_reader)
+        return replace(base, reason=(f"{base.reason} {finding.reference_id} (score {finding.score:.0f}) "
+                                     f"would flag it as {finding.verdict}, but {why}."))
 
     def _judge_candidates(self, claim: Claim, match: Match) -> Finding:
         margin = self.settings.match.multi_margin
@@ -326,9 +331,14 @@ class Auditor:
 
 
 def apply_suppressions(
-    article: Article, findings: list[Finding], ignored: frozenset[str] = frozenset()
+    article: Article, findings: list[Finding], ignored: frozenset[str] = frozenset(),
+    selected: frozenset[str] = frozenset(),
 ) -> tuple[list[Finding], list[tuple[int, str]]]:
     """Mark findings suppressed by config or inline comments; return unused suppressions.
+
+    `ignored` and, when not empty, `selected` come from the configuration: a
+    finding whose rule code and reference id are both outside `selected` is
+    suppressed as if ignored.
 
     `<!-- claimaudit: ignore CODE -->` covers the next claim after the comment;
     `disable CODE` ... `enable CODE` covers a region (no codes: everything). A
@@ -355,7 +365,8 @@ def apply_suppressions(
     for i, f in enumerate(out):
         if f.verdict == "supported":
             continue
-        if f.rule in ignored or (f.reference_id or "") in ignored:
+        if (f.rule in ignored or (f.reference_id or "") in ignored
+                or (selected and f.rule not in selected and (f.reference_id or "") not in selected)):
             out[i] = replace(f, suppressed=True)
     for offset, directive, codes in article.suppressions:
         if directive != "ignore":

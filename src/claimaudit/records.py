@@ -23,6 +23,9 @@ class Verdict(str, Enum):
 
 VERDICTS: tuple[str, ...] = tuple(v.value for v in Verdict)
 FLAGGED: frozenset[str] = frozenset({"overstated", "contradicted"})
+#: Rule code of an unverified claim worded as a cure, a guarantee, proof or blanket
+#: safety (verdict.strong_unverified): a warning, though its verdict stays unverified.
+STRONG_UNVERIFIED = "CA403"
 
 STANCES = ("supports", "refutes", "mixed", "insufficient")
 GRADES = ("strong", "moderate", "limited", "insufficient")

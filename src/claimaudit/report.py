@@ -14,15 +14,17 @@ import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-import pandas as pd
 
 from . import __version__
 from .match import normalize
 from .records import (SCHEMA, VERDICTS, ArticleReport, AuditReport, Finding, InputError,
                       ReferenceSet)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CSV_COLUMNS = [
     "path", "line", "column", "end_line", "end_column", "start", "end", "block", "verdict",
@@ -181,6 +183,8 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
 
 def claims_frame(doc: dict[str, Any]) -> pd.DataFrame:
     """Return one row per claim of a report document."""
+    import pandas as pd  # here, not at import: `claimaudit --version` must not load pandas
+
     rows = []
     for a in doc["articles"]:
         for c in a["claims"]:
@@ -254,8 +258,11 @@ def _md(text: str) -> str:
 
 
 def write_reports(doc: dict[str, Any], out: str | Path, formats: tuple[str, ...] = ("json", "csv",
-                  "markdown")) -> list[Path]:
-    """Write the file-set formats into `out` and return the paths written."""
+                  "markdown"), csv_bom: bool = False) -> list[Path]:
+    """Write the file-set formats into `out` and return the paths written.
+
+    `csv_bom` starts claims.csv with a UTF-8 byte order mark, so Excel reads it as UTF-8.
+    """
     out = Path(out)
     written = []
     if "json" in formats:
@@ -263,7 +270,8 @@ def write_reports(doc: dict[str, Any], out: str | Path, formats: tuple[str, ...]
         write_atomic(written[-1], dumps(doc))
     if "csv" in formats:
         written.append(out / "claims.csv")
-        write_atomic(written[-1], claims_frame(doc).to_csv(index=False, lineterminator="\n"))
+        text = claims_frame(doc).to_csv(index=False, lineterminator="\n")
+        write_atomic(written[-1], ("\ufeff" if csv_bom else "") + text)
     if "markdown" in formats:
         written.append(out / "summary.md")
         write_atomic(written[-1], summary_markdown(doc))

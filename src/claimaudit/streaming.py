@@ -51,6 +51,10 @@ from .report import (
 
 STREAM_FORMATS = ("json", "csv", "markdown")
 
+#: UTF-8 byte order mark: with it at the start of claims.csv (`--csv-bom`), Excel reads the
+#: file as UTF-8 instead of the system code page (which garbles "—", "é", "µg").
+CSV_BOM = b"\xef\xbb\xbf"
+
 # --- JSON ------------------------------------------------------------------------
 
 _float_repr = float.__repr__
@@ -105,37 +109,65 @@ class ArticleOutput:
     md_flagged: tuple[str, ...]  # its lines in summary.md's flagged-claims section
     sentence_count: int
     counts: dict[str, int] = field(default_factory=dict)
-    # Each verdict of an unsuppressed claim, once: enough to apply --fail-on.
-    verdicts: tuple[str, ...] = ()
+    # In short form (`finding_summary`): every unsuppressed problem (overstated, contradicted,
+    # CA403) and the first unsuppressed claim of each other verdict and rule: what the CLI's
+    # findings list, its summary line and --fail-on need, and no more (a news story can have
+    # hundreds of unverified claims; --show-unverified reads the whole report instead).
+    findings: tuple[dict[str, Any], ...] = ()
+    suppressed: int = 0  # claims suppressed by configuration or comments
 
     def header(self) -> dict[str, Any]:
         """Return the fields but the two texts as a JSON-able dict (the cache entry's header)."""
         return {"path": self.path, "md_row": self.md_row,
                 "md_flagged": list(self.md_flagged), "sentence_count": self.sentence_count,
-                "counts": self.counts, "verdicts": list(self.verdicts)}
+                "counts": self.counts, "findings": list(self.findings),
+                "suppressed": self.suppressed}
 
     @classmethod
     def from_header(cls, d: Mapping[str, Any], json: bytes, csv: bytes) -> ArticleOutput:
         """Rebuild from `header`'s dict and the two texts."""
         return cls(path=d["path"], json=json, csv=csv, md_row=d["md_row"],
                    md_flagged=tuple(d["md_flagged"]), sentence_count=d["sentence_count"],
-                   counts=dict(d["counts"]), verdicts=tuple(d["verdicts"]))
+                   counts=dict(d["counts"]), findings=tuple(d["findings"]),
+                   suppressed=d["suppressed"])
 
     def summary(self) -> dict[str, Any]:
-        """Return the article as the CLI's summary table and --fail-on read it."""
+        """Return the article as the CLI's findings list, summary line and --fail-on read it."""
         return {"path": self.path, "sentence_count": self.sentence_count, "counts": self.counts,
-                "claims": [{"verdict": v, "suppressed": False} for v in self.verdicts]}
+                "claims": [dict(f) for f in self.findings], "suppressed": self.suppressed}
+
+
+#: The keys of a claim kept in `ArticleOutput.findings`.
+FINDING_KEYS = ("line", "column", "verdict", "rule", "reference_id", "evidence_grade",
+                "suppressed", "text")
+_FINDING_TEXT_CHARS = 400  # enough for any one-line view; the report keeps the whole sentence
+
+
+def finding_summary(claim: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the short form of a claim kept for the CLI (its sentence cut to 400 characters)."""
+    out = {k: claim.get(k) for k in FINDING_KEYS}
+    out["text"] = str(out["text"] or "")[:_FINDING_TEXT_CHARS]
+    return out
 
 
 def render_article(a: ArticleReport) -> ArticleOutput:
     """Render one article's report entry, CSV rows and Markdown lines."""
+    from .terminal import is_problem
+
     d = article_dict(a)
-    verdicts = sorted({c["verdict"] for c in d["claims"] if not c["suppressed"]})
+    kept, seen = [], set()
+    for c in d["claims"]:
+        if c["suppressed"] or c["verdict"] == "supported":
+            continue
+        if is_problem(c) or (c["verdict"], c["rule"]) not in seen:
+            kept.append(finding_summary(c))
+            seen.add((c["verdict"], c["rule"]))
     return ArticleOutput(path=d["path"], json=encode_bytes(d, 2),
                          csv=csv_rows(d).encode("utf-8"),
                          md_row=markdown_row(d), md_flagged=tuple(markdown_flagged(d)),
                          sentence_count=d["sentence_count"], counts=d["counts"],
-                         verdicts=tuple(verdicts))
+                         findings=tuple(kept),
+                         suppressed=sum(1 for c in d["claims"] if c["suppressed"]))
 
 
 # --- the writer ------------------------------------------------------------------
@@ -152,7 +184,8 @@ class StreamingReportWriter:
     """
 
     def __init__(self, out: str | Path, formats: Sequence[str], reference: ReferenceSet,
-                 settings: Iterable[tuple[str, str]], keep_json: bool = False) -> None:
+                 settings: Iterable[tuple[str, str]], keep_json: bool = False,
+                 csv_bom: bool = False) -> None:
         self.out = Path(out)
         self.formats = tuple(f for f in STREAM_FORMATS if f in formats)
         self.reference = reference
@@ -171,7 +204,8 @@ class StreamingReportWriter:
                 self._open("json", "audit.json", binary=True)
                 self._prefix = self._split(self._skeleton([], {}))[0].encode("utf-8")
             if "csv" in self.formats:
-                self._open("csv", "claims.csv", binary=True).write(csv_header().encode("utf-8"))
+                self._open("csv", "claims.csv", binary=True).write(
+                    (CSV_BOM if csv_bom else b"") + csv_header().encode("utf-8"))
             if "markdown" in self.formats:
                 self._open("md_rows", "summary.md")
                 self._open("md_flagged", "summary.md")
@@ -228,8 +262,9 @@ class StreamingReportWriter:
         """Complete the files, rename them into place; return the summary document.
 
         The summary document has the report's keys; its articles carry only
-        path, sentence_count, counts and one claim per unsuppressed verdict
-        (what the CLI's table and --fail-on need). `self.written` lists the
+        path, sentence_count, counts, suppressed (a count) and their problems
+        plus one claim of each other verdict and rule, in short form (what the
+        CLI's findings, table, summary line and --fail-on need). `self.written` lists the
         files written; `self.json_path` the complete audit.json text's file.
         """
         errors = sorted(errors, key=lambda e: (e.path, e.error))

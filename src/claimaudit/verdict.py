@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from .claims import asserted_strength, claim_negated, cue_words
 from .strength import read_strength
-from .records import STRENGTH_NAMES, Claim, Finding, Match, ReferenceClaim
+from .records import STRENGTH_NAMES, STRONG_UNVERIFIED, Claim, Finding, Match, ReferenceClaim
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,11 @@ RULES: dict[str, Rule] = {
              "No reference claim matches well enough; the claim needs a source or a new "
              "reference entry.",
              "A claim about a topic the reference set does not cover."),
+        Rule("CA403", "unsupported-strong-claim", "unverified",
+             "No evidence in the reference set backs the claim, and it is worded as a cure, a "
+             "guarantee, proof or blanket safety: a warning to look at first (the verdict stays "
+             "unverified).",
+             "'Magnesium cures sciatica in days.' with no reference claim behind it."),
         Rule("CA900", "unused-suppression", "note", "A claimaudit ignore/disable comment suppresses nothing; remove it.", "'<!-- claimaudit: ignore VC-001 -->' above a sentence that is not flagged."),  # noqa: E501
     )
 }
@@ -110,11 +115,11 @@ def decide(claim: Claim, match: Match, ref: ReferenceClaim | None, reader: str =
         near = ", ".join(f"{c.reference_id} ({c.score:.0f})" for c in match.candidates)
         reason = (f"No reference claim matches well enough (closest: {near})." if near else
                   "No reference claim matches: none has all its key terms in this sentence.")
-        return Finding(
+        return strong_unverified(Finding(
             claim=claim, verdict="unverified", rule="CA401", reference_id=None, score=None,
             evidence_grade=None, reason=reason,
             candidates=match.candidates,
-        )
+        ))
     cues = cue_words(claim.cues)
     cue_txt = f" (wording: {', '.join(repr(c) for c in cues)})" if cues else ""
     strength_name = STRENGTH_NAMES.get(claim.strength, str(claim.strength))
@@ -125,13 +130,13 @@ def decide(claim: Claim, match: Match, ref: ReferenceClaim | None, reader: str =
                   evidence_grade=ref.grade, candidates=match.candidates, studies=ref.studies)
 
     if not ref.studies:
-        return Finding(
+        return strong_unverified(Finding(
             verdict="unverified", rule="CA402", reference_id=ref.id, score=match.best.score,
             evidence_grade=ref.grade, candidates=match.candidates, claim=claim,
             reason=(f"Matches {ref.id} \"{ref.text}\" (score {match.best.score:.0f}), for which no "
                     f"study was found either way. {ref.note}").strip(),
             suggestion=suggest(ref),
-        )
+        ))
     # A reference claim may itself be worded negatively ("many people do not get
     # enough magnesium"); what counts is whether the claim and the text it matched
     # have the same polarity.
@@ -202,3 +207,103 @@ def _lower_first(s: str) -> str:
     if len(s) > 1 and s[0].isupper() and not s[1].isupper():
         return s[0].lower() + s[1:]
     return s
+
+
+# --- CA403: an unverified claim worded as a cure, a guarantee, proof or blanket safety ---------
+
+# Cues that soften a claim: a claim that carries one is not worded as a certainty.
+_SOFT_CUES = frozenset(("hedge", "associative", "conditional", "question"))
+
+# Wording that promises more than any single source can, in four families. The
+# strength reader already reads most cure/proof/guarantee words as absolute (4);
+# this small lexicon adds what it reads as a flat assertion (3): blanket safety
+# above all ("X is safe for people with Y" has no causal verb to harden).
+_STRONG_WORDING: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (family, re.compile(pattern, re.IGNORECASE)) for family, pattern in (
+        # "cures" after "treatments and" / a comma is a noun in a list ("causes, treatments
+        # and cures"), and "to cure" a mission; the claim forms are the third person and
+        # "a cure for".
+        ("cure", r"(?<!and )(?<!, )\bcures\b|\bcured (?:of|by|with)\b|\b(?:is|are) cured\b|"
+                 r"\b(?:a|the) cure for\b|\bwill cure\b|\bheals\b|\breverses\b|\beliminates\b|"
+                 r"\beradicates\b"),
+        ("guarantee", r"\b(?:guarantee[sd]?|100\s?(?:%|percent) (?:effective|safe|guaranteed|proven)|"
+                      r"works every time|never fails|foolproof|without fail)\b"),
+        # "proof of concept" / "proof in principle" names an early study, not proof.
+        ("proof", r"\bproof\b(?![- ](?:of|in)[- ](?:concept|principle))|\b(?:proven|proves|proved|"
+                  r"conclusively|scientifically shown|beyond (?:any )?doubt)\b"),
+        ("blanket safety", r"\b(?:(?:completely|perfectly|totally|entirely|absolutely|always|100%)\s+"
+                           r"safe|safe\s+(?:for|in|to|during|with|at)\b|(?:is|are) safe\.|"
+                           r"risk[- ]free|(?:is|are|be)\s+(?:completely\s+|totally\s+|entirely\s+)?"
+                           r"harmless|no side[- ]effects|without (?:any )?side[- ]effects|"
+                           r"non-?toxic|cannot overdose|can't overdose|impossible to overdose)"),
+    )
+)
+
+# Absolute cues of the strength reader that state certainty on their own. Its other absolute
+# cues ("completely", "directly", "permanently") and its boosters ("highly effective", "a
+# game changer") also give level 4 but are intensifiers: on their own they are not CA403.
+_CERTAINTY_CUES = frozenset((
+    "always", "definitely", "definitively", "conclusive", "conclusively", "infallible",
+    "miracle", "miraculous", "for sure", "beyond doubt", "beyond any doubt", "without a doubt",
+))
+
+# Blanket safety stated through a negation ("no side effects"): allowed to be the claim's
+# only negation.
+_NEGATIVE_SAFETY = re.compile(
+    r"\b(?:no (?:known )?side[- ]effects|without (?:any )?side[- ]effects|no risks?|"
+    r"cannot overdose|can't overdose|never (?:causes?|has) side[- ]effects)\b", re.IGNORECASE)
+
+# Qualifiers that limit a safety statement to some people or doses: not blanket.
+_SAFETY_LIMITS = re.compile(
+    r"\b(?:most|many|some|generally|usually|typically|often|in moderation|as directed|"
+    r"recommended (?:dose|doses|amounts?)|at (?:normal|usual|low) doses?|healthy adults)\b",
+    re.IGNORECASE)
+
+
+def strong_wording(claim: Claim) -> str | None:
+    """Return the family ("cure", "guarantee", "proof", "blanket safety", "absolute") of a claim
+    worded as a certainty, or None.
+
+    A claim qualifies when it is asserted at strength 3 or more, not denied, and not
+    softened (no hedge, associative, conditional or question cue), and either it uses a
+    word of the lexicon above, or the strength reader put it at 4 (absolute) on a cue of
+    certainty ("always", "definitely"; not a mere intensifier such as "completely"). A
+    safety statement limited to some people or doses ("safe for most adults") is not
+    blanket safety; "has no side effects" is, though it reads as a negation.
+    """
+    if claim.strength < 3 or any(c.kind in _SOFT_CUES for c in claim.cues):
+        return None
+    text = claim.sentence.text
+    if claim.negated:
+        # "Ginger has no side effects" is read as negated, but its only negation is the
+        # blanket-safety phrase itself; any other negation ("no evidence that ...") denies.
+        m = _NEGATIVE_SAFETY.search(text)
+        negations = [c for c in claim.cues if c.kind == "negation"]
+        if (m is None or _SAFETY_LIMITS.search(text) or not negations
+                or any(not (m.start() <= c.start and c.end <= m.end()) for c in negations)):
+            return None
+        return "blanket safety"
+    for family, pattern in _STRONG_WORDING:
+        if pattern.search(text) and not (family == "blanket safety" and _SAFETY_LIMITS.search(text)):
+            return family
+    if claim.strength >= 4 and any(c.kind == "absolute" and c.text.lower() in _CERTAINTY_CUES
+                                   for c in claim.cues):
+        return "absolute"
+    return None
+
+
+def strong_unverified(finding: Finding) -> Finding:
+    """Return an unverified finding as CA403 when its claim is worded as a certainty."""
+    family = strong_wording(finding.claim)
+    if finding.verdict != "unverified" or family is None:
+        return finding
+    what = {"cure": "a cure", "guarantee": "a guarantee", "proof": "proof",
+            "blanket safety": "blanket safety", "absolute": "a certainty"}[family]
+    return replace(
+        finding, rule=STRONG_UNVERIFIED,
+        reason=(f"Worded as {what} with no evidence behind it in the reference set. "
+                f"{finding.reason}"),
+        suggestion=finding.suggestion or (
+            "Cite the evidence for this claim, or drop the certainty: say what was studied "
+            "and what was found."),
+    )
