@@ -25,12 +25,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from claimaudit.claimness import CUTOFF, fit_claim_model  # noqa: E402
 from claimaudit.evaluate import format_table, outcomes, score  # noqa: E402
 from claimaudit.ingest import read_article  # noqa: E402
 from claimaudit.match import MatchSettings  # noqa: E402
 from claimaudit.match_train import (  # noqa: E402
     GoldArticle,
     choose_flag_score,
+    claim_rows,
     feature_rows,
     fit,
     gold_articles,
@@ -40,6 +42,7 @@ from claimaudit.pipeline import Auditor, Settings  # noqa: E402
 from claimaudit.reference import load_reference  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "gold"
+FAKEHEALTH = ROOT.parent / "shared" / "benchmarks" / "corpora" / "fakehealth"
 
 
 def report_of(auditor: Auditor, article: GoldArticle) -> dict:
@@ -79,21 +82,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--pages", default=str(ROOT / ".pages-dev"))
     ap.add_argument("--gold", nargs="*", default=None,
-                    help="GOLD.jsonl:FOLDER pairs (default: seeds-dev over corpus/, pages-dev over --pages)")
+                    help="GOLD.jsonl:FOLDER pairs (default: seeds-dev over corpus/, pages-dev over --pages, "
+                         "vitamin-d-dev over the FakeHealth stories)")
     ap.add_argument("--reference", default=str(ROOT / "reference"))
     ap.add_argument("--no-embeddings", action="store_true", help="fit and audit without embeddings")
+    ap.add_argument("--no-claim-filter", action="store_true", help="rules only for claim/non-claim")
+    ap.add_argument("--claim-cutoff", type=float, default=CUTOFF,
+                    help="P(claim) below which the claim filter rejects a unit")
     ap.add_argument("--show", action="store_true", help="also list the held-out units scored wrong")
     args = ap.parse_args(argv)
     pairs = ([tuple(g.rsplit(":", 1)) for g in args.gold] if args.gold else
-             [(SHARED / "seeds-dev.jsonl", ROOT / "corpus"), (SHARED / "pages-dev.jsonl", Path(args.pages))])
+             [(SHARED / "seeds-dev.jsonl", ROOT / "corpus"), (SHARED / "pages-dev.jsonl", Path(args.pages)),
+              (ROOT / "benchmarks" / "gold" / "vitamin-d-dev.jsonl", FAKEHEALTH)])
     articles = gold_articles(pairs)
     if not articles:
         print("no labelled articles found", file=sys.stderr)
         return 2
     reference = load_reference([args.reference])
     emb = not args.no_embeddings
-    base = Auditor(reference, Settings(match=MatchSettings(embeddings=emb)))
+    base = Auditor(reference, Settings(match=MatchSettings(embeddings=emb), claim_filter=False))
     data = {a.name: feature_rows(base, a) for a in articles}
+    units = {a.name: claim_rows(base, a) for a in articles}
     fold = folds_of(articles, args.folds, args.seed)
     held: dict[str, dict] = {}
     for k in range(args.folds):
@@ -102,7 +111,14 @@ def main(argv: list[str] | None = None) -> int:
         y = np.concatenate([data[a.name][1] for a in train])
         unit = np.concatenate([data[a.name][2] + 100_000 * j for j, a in enumerate(train)])
         model = replace(fit(X, y, unit, embeddings=emb), flag_score=0.0)
-        auditor = Auditor(reference, Settings(match=MatchSettings(model=model, embeddings=emb)))
+        claim_model = None
+        if not args.no_claim_filter:
+            claim_model = fit_claim_model([t for a in train for t in units[a.name][0]],
+                                          [v for a in train for v in units[a.name][1]],
+                                          cutoff=args.claim_cutoff)
+        auditor = Auditor(reference, Settings(match=MatchSettings(model=model, embeddings=emb),
+                                              claim_filter=claim_model is not None,
+                                              claim_model=claim_model))
         train_reports = {a.name: report_of(auditor, a) for a in train}
         flag = choose_flag_score(train, train_reports)
         print(f"fold {k}: {len(train)} training articles, flag score {flag:g}", file=sys.stderr)
@@ -120,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"BAD {r['article'][:6]:<6} {'/'.join(r['labels']):<24} {r.get('ref') or '-':<8} "
                       f"-> {r['outcome']:<12} {held[r['article']]['ids'].get(r['text'], '')[:40]:<40} "
                       f"{r['text'][:100]}")
-    inside = {a.name: report_of(base, a) for a in articles}
+    inside = {a.name: report_of(Auditor(reference, Settings(match=MatchSettings(embeddings=emb))), a)
+              for a in articles}
     print("\nbundled model (in-sample on these articles):")
     print(format_table(pooled_scores(articles, inside)))
     return 0

@@ -131,7 +131,7 @@ def test_stdin_and_files_together(in_mini: Path) -> None:
 CLEAN_INPUTS = [
     # description,                                 stdin text
     ("no claim at all",                            "Should you take vitamin C?\n"),
-    ("only an unverified claim",                   "Zinc lozenges are popular in winter.\n"),
+    ("only an unverified claim",                   "Zinc lozenges shorten colds in adults.\n"),
     ("contradicted claim suppressed inline",       "<!-- claimaudit: ignore VC-001 -->\n"
                                                    "Taking vitamin C every day prevents colds.\n"),
 ]
@@ -148,11 +148,11 @@ def test_exit_0_when_nothing_overstated_or_contradicted(in_mini: Path, descripti
 
 def test_unverified_claims_are_listed_on_request_but_do_not_fail(in_mini: Path) -> None:
     result = run("-", "--format", "concise", "--show-unverified",
-                 input="Zinc lozenges are popular in winter.\n")
+                 input="Zinc lozenges shorten colds in adults.\n")
     assert result.exit_code == 0
-    assert result.output == ('<stdin>:1:1: CA401 unverified "Zinc lozenges are popular in '
-                             'winter." (no matching reference claim)\n')
-    hidden = run("-", "--format", "concise", input="Zinc lozenges are popular in winter.\n")
+    assert result.output == ('<stdin>:1:1: CA401 unverified "Zinc lozenges shorten colds in '
+                             'adults." (no matching reference claim)\n')
+    hidden = run("-", "--format", "concise", input="Zinc lozenges shorten colds in adults.\n")
     assert (hidden.exit_code, hidden.output) == (0, "")
 
 

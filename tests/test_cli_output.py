@@ -25,7 +25,7 @@ from claimaudit.verdict import RULES, strong_wording
 
 CONTRADICTED = "Taking vitamin C every day prevents colds."  # VC-001 refutes it (mini fixture)
 STRONG = "Zinc lozenges are guaranteed to end a cold overnight."  # matches nothing in the mini set
-PLAIN = "Zinc lozenges are popular in winter."  # matches nothing, plain wording
+PLAIN = "Zinc lozenges shorten colds in adults."  # matches nothing, plain wording
 
 
 @pytest.fixture()
@@ -81,7 +81,7 @@ STRONG_CASES = [
     ("Magnesium is safe for most people with healthy kidneys.",             None),
     ("Some studies suggest turmeric might ease joint pain.",                None),
     ("Magnesium is linked to better sleep.",                                None),
-    ("Zinc lozenges are popular in winter.",                                None),
+    ("Zinc lozenges shorten colds in adults.",                                None),
     # words of the lexicon in another sense, and level-4 intensifiers: not CA403
     ("This was a proof-of-concept study of zinc in colds.",                 None),
     ("The institute studies the causes, treatments and cures of disease.",  None),

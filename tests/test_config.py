@@ -294,7 +294,7 @@ def test_audit_uses_config_reference_and_fail_on(in_tmp: Path, mini: Path) -> No
 # --- audit exit codes -------------------------------------------------------------
 
 FLAGGED = ("Taking vitamin C every day prevents colds.\n\n"  # contradicted (VC-001, CA301)
-           "Zinc lozenges are popular in winter.\n")  # unverified (CA401)
+           "Zinc lozenges shorten colds in adults.\n")  # unverified (CA401)
 CLEAN = "Taking vitamin C every day may slightly shorten colds.\n"  # supported (VC-002)
 
 # fmt: off
@@ -310,7 +310,7 @@ AUDIT_EXIT = [
     ("--ignore CA3 (prefix) -> 0",                   FLAGGED,  "",                        ["--ignore", "CA3"],                    ExitCode.CLEAN),
     ("config exit-zero -> 0",                        FLAGGED,  "exit-zero = true\n",      [],                                     ExitCode.CLEAN),
     ("--no-exit-zero beats config -> 1",             FLAGGED,  "exit-zero = true\n",      ["--no-exit-zero"],                     ExitCode.FINDINGS),
-    ("config fail-on unverified -> 1",               CLEAN + "\nZinc lozenges are popular in winter.\n",
+    ("config fail-on unverified -> 1",               CLEAN + "\nZinc lozenges shorten colds in adults.\n",
                                                                'fail-on = ["unverified"]\n', [],                                  ExitCode.FINDINGS),
     ("config ignore -> 0",                           FLAGGED,  'ignore = ["VC-001"]\n',   [],                                     ExitCode.CLEAN),
     ("per-file-ignores glob -> 0",                   FLAGGED,  '[per-file-ignores]\n"docs/*.md" = ["CA301"]\n', [],               ExitCode.CLEAN),

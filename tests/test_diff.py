@@ -22,7 +22,7 @@ PATH = "docs/colds.md"
 OVER = "Scientists have proven that vitamin C always cures colds."
 CONTRA = "Taking vitamin C every day prevents colds."
 OK = "Vitamin C may slightly shorten the duration of a cold."
-UNVER = "Zinc lozenges are popular in winter."
+UNVER = "Zinc lozenges shorten colds in adults."
 
 
 def claim(text: str, verdict: str, line: int, *, rule: str | None = None, ref: str | None = "VC-002",

@@ -37,7 +37,7 @@ Most colds get better on their own within about a week.
 
 ## Winter
 
-Zinc lozenges are popular in winter.
+Zinc lozenges shorten colds in adults.
 """
 ADDED = "Taking vitamin C every day prevents colds."
 FIXED = "Taking vitamin C every day may slightly shorten colds."

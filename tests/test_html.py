@@ -281,7 +281,7 @@ def test_html_article_offsets_refer_to_extracted_text(tmp_path: Path, mini: Path
     page.write_text(
         "<html><body><nav>Home</nav><h1>Colds</h1>"
         "<p>Taking vitamin C every day prevents colds.<script>alert(1)</script></p>"
-        "<p>Zinc lozenges are popular in winter.</p></body></html>", encoding="utf-8")
+        "<p>Zinc lozenges shorten colds in adults.</p></body></html>", encoding="utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(main, [
         "audit", str(page), "--reference", str(mini / "reference"), "--out", str(out),

@@ -47,7 +47,7 @@ def test_mini_verdicts(mini: Path, monkeypatch) -> None:
     assert got["Taking vitamin C every day prevents colds."] == ("contradicted", "VC-001", False)
     assert got["Daily vitamin C protects you against catching a cold."] == ("contradicted", "VC-001", True)
     assert got["Vitamin C does not prevent colds in most people."] == ("supported", "VC-001", False)
-    assert got["Zinc lozenges are popular in winter."][0] == "unverified"
+    assert got["Zinc lozenges shorten colds in adults."][0] == "unverified"
 
 
 def test_every_sentence_is_accounted_for(root: Path, monkeypatch) -> None:

@@ -434,10 +434,17 @@ class Matcher:
             else:
                 em_doc = np.zeros(len(self.doc_text))
                 em_claim = np.zeros(n_claims)
+            hit = self._hit_groups(_lower_for_terms(texts[i]))
+            # A claim without a subject has nothing but its key terms to say what it is about:
+            # it is considered only for sentences that have all of them.
+            keep = [ci for ci in cands if self.reference.claims[ci].subject
+                    or all(g in hit for g in self.keys.claim_groups[ci])]
+            if not keep:
+                continue
+            cands = np.array(keep, dtype=np.int64)
             pre = em_claim[cands] + tf_claim[cands]
             top = cands[np.argsort(-pre, kind="stable")[:shortlist]]
             em_sorted = np.sort(em_claim[cands])[::-1]
-            hit = self._hit_groups(_lower_for_terms(texts[i]))
             named = self.named(originals[i]) if self.subjects else set()
             implied = self.named(texts[i]) if self.subjects else set()
             feats = np.zeros((len(top), len(FEATURES)))

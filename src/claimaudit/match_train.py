@@ -98,6 +98,38 @@ def feature_rows(auditor: Auditor, article: GoldArticle) -> tuple[np.ndarray, np
     return np.array(X), np.array(y), np.array(unit)
 
 
+def claim_rows(auditor: Auditor, article: GoldArticle) -> tuple[list[str], list[int]]:
+    """Return (unit texts, 1 claim / 0 not) for the units the rules accept and the gold labels clearly.
+
+    Units labelled both a verdict and `none` are left out: either reading is right.
+    `auditor` must have the claim filter off (the model is fitted on what the rules let through).
+    """
+    from .claimness import unit_texts
+
+    art = read_article(article.path, article.name)
+    _, claims, _ = auditor.read(art)
+    texts = unit_texts(claims)
+    spans = _spans(list(article.rows), art.text)
+    out_t, out_y = [], []
+    for row, span in zip(article.rows, spans):
+        labels = row["labels"]
+        if span is None or (("none" in labels) and len(labels) > 1):
+            continue
+        best, best_ov = None, 0
+        for k, c in enumerate(claims):
+            ov = min(span[1], c.sentence.end) - max(span[0], c.sentence.start)
+            if ov > best_ov:
+                best, best_ov = k, ov
+        if best is None or not claims[best].is_claim:
+            continue
+        c = claims[best]
+        if best_ov * 2 < min(span[1] - span[0], c.sentence.end - c.sentence.start):
+            continue
+        out_t.append(texts[best])
+        out_y.append(0 if labels == ["none"] else 1)
+    return out_t, out_y
+
+
 def fit(X: np.ndarray, y: np.ndarray, unit: np.ndarray, embeddings: bool = True,
         c: float = 1.0) -> MatchModel:
     """Fit the logistic match model on feature rows, calibrated so that 50 is the best cut-off.

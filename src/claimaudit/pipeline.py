@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import claimness
+from .claimness import ClaimModel, bundled_claim_model
 from .claims import read_claims, reread
 from .ingest import SUFFIXES, IngestError, os_error_reason, read_article
 from .match import MATCHER_NAME, Matcher, MatchSettings, bundled_model
@@ -53,6 +55,9 @@ class Settings:
     # read with the fast lexical one; with "encoder" the matched ones, whose verdict depends on it, are
     # read again with the encoder).
     strength_reader: str = "lexical"
+    # The learned claim filter (claimness.py): None uses the bundled model; off: rules only.
+    claim_filter: bool = True
+    claim_model: ClaimModel | None = None
 
     def describe(self) -> tuple[tuple[str, str], ...]:
         """Return the settings as sorted (name, value) pairs for the report."""
@@ -68,6 +73,8 @@ class Settings:
             ("per_file_ignores", ";".join(f"{glob}:{','.join(codes)}"
                                           for glob, codes in self.per_file_ignores)),
             ("strength_reader", self.strength_reader),
+            ("claim_model", (self.claim_model or bundled_claim_model()).describe()
+             if self.claim_filter and (self.claim_model or bundled_claim_model()) else "off"),
         )
 
 
@@ -229,7 +236,11 @@ class Auditor:
             topic = max(sorted(about), key=lambda n: mentions[n]) if about else ""
         else:  # no subject declared: the commonest subject-like key term, every claim in scope
             about, topic = None, article_topic(article, self.subjects)
-        return sentences, read_claims(sentences, topic), about
+        claims = read_claims(sentences, topic)
+        if self.settings.claim_filter:
+            claims = claimness.apply(claims, self.settings.claim_model or bundled_claim_model(),
+                                     len(article.text.split()), self.settings.match.short_text_words)
+        return sentences, claims, about
 
     @staticmethod
     def match_inputs(claims: Sequence[Claim]) -> tuple[list[str], list[str], list[str]]:

@@ -1,0 +1,162 @@
+"""Claimness: a learned second opinion on whether a unit the rules let through is a claim.
+
+The rules in `claims.py` reject headings, questions, advice, boilerplate and the
+like by their wording. Real web pages and news stories have many more kinds of
+non-claims than rules foresee: quotes and attributions ("... she says"), bylines
+and author lists, study logistics ("the study appears online in ..."), calls to
+action, statements about the article. A linear model over hashed words and
+word pairs, plus a few shape tokens (block kind, asserted strength, quotation,
+attribution, title case, length), gives the probability that a unit is a
+claim; a unit the rules accept is reported as not a claim ("not-a-claim") when
+that probability is below the model's cut-off.
+
+The model is fitted on labelled units by tools/fit_match_model.py (with the
+match model) and refitted per fold with whole articles held out by
+benchmarks/heldout.py, which prints the held-out figures.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from .records import Claim
+
+N_FEATURES = 2**18
+_QUOTE = re.compile(r"[\"“”]|(?:^|\s)[‘’']\S")
+_ATTRIBUTION = re.compile(r"\b(says?|said|told|according to|explains?|explained|added|notes?|noted|"
+                          r"wrote|writes|reports?|reported|recommends?|advises?)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d")
+
+
+def shape_tokens(claim: Claim, first: bool) -> str:
+    """Return the tokens that describe a unit's shape (not its words)."""
+    text = claim.sentence.text
+    words = text.split()
+    caps = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    title = bool(caps) and sum(w[0].isupper() for w in caps) / len(caps) >= 0.75 and len(caps) >= 3
+    n = len(words)
+    size = "s" if n <= 6 else "m" if n <= 15 else "l" if n <= 30 else "xl"
+    toks = [f"zzblock{claim.sentence.block.replace('-', '')}", f"zzlevel{claim.strength}",
+            f"zzsize{size}", "zzend" + ("stop" if text.rstrip()[-1:] in ".!" else "none")]
+    if claim.negated:
+        toks.append("zznegated")
+    if _QUOTE.search(text):
+        toks.append("zzquote")
+    if _ATTRIBUTION.search(text):
+        toks.append("zzattribution")
+    if title:
+        toks.append("zztitlecase")
+    if _NUMBER.search(text):
+        toks.append("zznumber")
+    if first:
+        toks.append("zzfirst")
+    return " ".join(toks)
+
+
+def _vectorizer():
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(n_features=N_FEATURES, ngram_range=(1, 2), alternate_sign=False,
+                             norm="l2", lowercase=True, token_pattern=r"(?u)\b\w+\b")
+
+
+def unit_texts(claims: Sequence[Claim]) -> list[str]:
+    """Return the text the model reads for each unit: its words, then its shape tokens."""
+    out = []
+    first = True
+    for c in claims:
+        out.append(f"{c.sentence.text} {shape_tokens(c, first)}")
+        first = False
+    return out
+
+
+@dataclass(frozen=True)
+class ClaimModel:
+    """A logistic model of P(claim) over hashed unit texts; `cutoff` rejects units below it."""
+
+    weights: tuple[tuple[int, float], ...]  # (feature index, weight) for the non-zero weights
+    bias: float
+    cutoff: float = 0.5
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Return P(claim) for unit texts (see `unit_texts`)."""
+        if not texts:
+            return np.zeros(0)
+        w = _dense(self.weights)
+        z = _vectorizer().transform(texts) @ w + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def describe(self) -> str:
+        """A short fingerprint for reports and cache keys."""
+        import hashlib
+
+        text = ",".join(f"{i}:{w:.4f}" for i, w in self.weights) + f"|{self.bias:.4f}|{self.cutoff:.3f}"
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+@lru_cache(maxsize=4)
+def _dense(weights: tuple[tuple[int, float], ...]) -> np.ndarray:
+    w = np.zeros(N_FEATURES)
+    for i, v in weights:
+        w[i] = v
+    return w
+
+
+@lru_cache(maxsize=1)
+def bundled_claim_model() -> ClaimModel | None:
+    """The claim model shipped in claimaudit/data/claim_model.json, or None without one."""
+    path = resources.files("claimaudit").joinpath("data/claim_model.json")
+    if not path.is_file():
+        return None
+    doc = json.loads(path.read_text("utf-8"))
+    return ClaimModel(tuple((int(i), float(w)) for i, w in doc["weights"]), float(doc["bias"]),
+                      float(doc["cutoff"]))
+
+
+CUTOFF = 0.7  # chosen by held-out cross-validation over 0.5 / 0.7 / 0.8 (README, "Accuracy")
+
+
+def fit_claim_model(texts: Sequence[str], labels: Sequence[int], c: float = 4.0,
+                    cutoff: float = CUTOFF) -> ClaimModel:
+    """Fit the claim model on unit texts labelled 1 (claim) or 0 (not a claim)."""
+    from sklearn.linear_model import LogisticRegression
+
+    X = _vectorizer().transform(texts)
+    lr = LogisticRegression(C=c, max_iter=3000)
+    lr.fit(X, np.asarray(labels))
+    coef = lr.coef_[0]
+    nz = np.flatnonzero(np.abs(coef) > 1e-6)
+    return ClaimModel(tuple((int(i), round(float(coef[i]), 5)) for i in nz),
+                      round(float(lr.intercept_[0]), 5), cutoff)
+
+
+def apply(claims: Sequence[Claim], model: ClaimModel | None, words: int | None = None,
+          min_words: int = 150) -> tuple[Claim, ...]:
+    """Return the units with the claims the model rejects marked as not claims.
+
+    A text of fewer than `min_words` words (an editor's draft paragraph, a
+    snippet piped to `check`) has no page furniture for the model to remove,
+    and each of its sentences is worth checking: the rules alone decide there.
+    """
+    from dataclasses import replace
+
+    if model is None or (words is not None and words < min_words):
+        return tuple(claims)
+    idx = [i for i, c in enumerate(claims) if c.is_claim]
+    if not idx:
+        return tuple(claims)
+    texts = unit_texts(claims)
+    p = model.probabilities([texts[i] for i in idx])
+    out = list(claims)
+    for i, pi in zip(idx, p):
+        if pi < model.cutoff:
+            out[i] = replace(claims[i], is_claim=False, kind="not-a-claim", strength=0, negated=False,
+                             cues=(), match_text="")
+    return tuple(out)
