@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from .records import STRENGTH_NAMES, ReferenceClaim
+from .report import study_links
 
 #: Colour of each verdict in the terminal (click.style names).
 VERDICT_COLORS = {
@@ -182,6 +183,10 @@ def render_claim(article: Mapping[str, Any], claim: Mapping[str, Any],
         for i, study in enumerate(studies):
             lines += _field("studies" if i == 0 else "", "• " + study_line(study), width, color,
                             hang="  ")
+            links = study_links(study)
+            if links:
+                lines += _field("", "  " + "  ".join(href for _, href in links), width, color,
+                                first_style={"fg": "blue"})
         why = reason_tail(claim.get("reason", ""), studies)
     else:
         why = claim.get("reason", "")
