@@ -143,7 +143,11 @@ class Group:
         """Return the group as JSON-ready data with at most `examples` example sentences."""
         return {"text": self.text, "count": self.count, "articles": len(self.articles),
                 "examples": self.examples[:examples],
-                "closest": [{"reference_id": r, "count": n} for r, n in self.closest.most_common(3)]}
+                "closest": [{"reference_id": r, "count": n} for r, n in self.closest_entries()]}
+
+    def closest_entries(self, n: int = 3) -> list[tuple[str, int]]:
+        """Return the entries that came closest most often (ties by id), at most `n`."""
+        return sorted(self.closest.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
 
 def unverified_claims(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -262,7 +266,7 @@ def render_coverage(groups: Sequence[Group], total: int, top: int, examples: int
         lines.append(f"{rank}. {g.count}x in {len(g.articles)} article(s): "
                      f"{one_line(g.text, width)}")
         if g.closest:
-            near = ", ".join(f"{r} ({n})" for r, n in g.closest.most_common(3))
+            near = ", ".join(f"{r} ({n})" for r, n in g.closest_entries())
             lines.append(f"   closest entries: {near}")
         for e in g.examples[:examples]:
             lines.append(f"   - {e['path']}:{e['line']}:{e['column']}  {one_line(e['text'], width)}")
