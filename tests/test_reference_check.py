@@ -285,6 +285,16 @@ def test_conflicting_copies_of_one_study() -> None:
                    ("XX-005", "doi")}
 
 
+def test_copies_in_different_packs_are_not_compared() -> None:
+    a = study(pmid="1", finding="A.", source="mg/a.yaml:10")
+    b = study(pmid="1", finding="B.", source="vd/b.yaml:20")
+    c = study(pmid="1", finding="C.", source="vd/c.yaml:30")
+    ref = refset(claim(id="MG-001", pack="magnesium", studies=(a,)),
+                 claim(id="VD-001", pack="vitamin-d", studies=(b,)),
+                 claim(id="VD-002", pack="vitamin-d", studies=(c,)))
+    assert [(p.code, p.entry) for p in duplicate_problems(ref)] == [("RC201", "VD-002")]
+
+
 def test_two_keys_for_one_study() -> None:
     a = study(key="a-2020", pmid="5", source="studies.yaml:2")
     b = study(key="b-2020", pmid="5", source="studies.yaml:9")

@@ -178,8 +178,15 @@ def _identities(s: Study) -> list[str]:
 
 
 def duplicate_problems(ref: ReferenceSet) -> Iterator[Problem]:
-    """RC201: one study (same citation, PMID or DOI) written with different fields; RC202: under two keys."""
+    """RC201: one study (same citation, PMID or DOI) written with different fields; RC202: under two keys.
+
+    Within a pack: two packs may each define a study they share (the IOM's DRI
+    report in a magnesium and a vitamin D pack), with findings of their own.
+    """
+    pack_of = {c.id: c.pack for c in ref.claims}
+    key_pack = {(s.source, s.key): c.pack for c in ref.claims for s in c.studies if s.key}
     defs = _definitions(ref)
+    packs = [key_pack[(s.source, s.key)] if s.key else pack_of[entry] for s, entry in defs]
     parent = list(range(len(defs)))
 
     def find(i: int) -> int:
@@ -191,7 +198,7 @@ def duplicate_problems(ref: ReferenceSet) -> Iterator[Problem]:
     first: dict[str, int] = {}
     for i, (s, _) in enumerate(defs):
         for ident in _identities(s):
-            j = first.setdefault(ident, i)
+            j = first.setdefault(packs[i] + "\0" + ident, i)
             if j != i:
                 parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
