@@ -247,6 +247,8 @@ def test_source_type_inference(design: str, citation: str, declared: str | None,
     ({"url": "http://ncbi.nlm.nih.gov/pubmed/11794633", "doi": "10.1684/mrh.2001.0001"}, ["RC104"]),
     ({"url": "http://doi.org/10.1684/Mrh.2014.0374", "pmid": "1"}, ["RC104"]),
     ({"pmid": "1", "verified": False, "verification": "not found"}, ["RC901"]),
+    ({"verified": False, "verification": "no PubMed record found"}, ["RC901"]),
+    ({"verified": True, "verification": "read at the publisher"}, ["RC101"]),
     ({"pmid": "1", "verified": True}, []),
 ])
 def test_study_checks(fields: dict, codes: list[str]) -> None:

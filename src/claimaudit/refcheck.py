@@ -143,7 +143,9 @@ def study_problems(ref: ReferenceSet, all_keyed: Iterable[Study] = ()) -> Iterat
         if s.doi is not None and not DOI_RE.match(s.doi):
             yield Problem(path, line, "RC103", entry, f"{label}: DOI {s.doi!r} is malformed "
                           "(write the bare DOI, 10.NNNN/..., without doi: or https://doi.org/)")
-        if source_type(s) == "journal" and not s.pmid and not s.doi:
+        # A study marked verified: false says why in its verification (RC901): an identifier
+        # that could not be found is one of those reasons, so it is not also RC101.
+        if source_type(s) == "journal" and not s.pmid and not s.doi and s.verified is not False:
             yield Problem(path, line, "RC101", entry, f"{label} is a journal study with neither "
                           "PMID nor DOI; add the identifier you checked (or source_type if it is "
                           "not a journal article)")
