@@ -213,3 +213,17 @@ def test_coverage_bad_input_exits_2(tmp_path: Path) -> None:
     result = invoke("reference", "coverage", str(path), "--match", "(")
     assert result.exit_code == 2
     assert "--match '(': not a regular expression" in result.stderr
+
+
+def test_check_output_puts_each_link_on_its_own_unwrapped_line() -> None:
+    from claimaudit.terminal import render_claim
+
+    long_doi = "10.5555/" + "x" * 90
+    claim = {"verdict": "overstated", "rule": "CA201", "line": 1, "column": 1, "text": "X.",
+             "reference_id": "VC-001", "score": 80.0, "evidence_grade": "strong", "strength": 3,
+             "reason": "", "suggestion": "",
+             "studies": [{"citation": "Example A.", "design": "RCT", "pmid": "1", "doi": long_doi}]}
+    lines = render_claim({"path": "a.md"}, claim, {}, color=False, width=60)
+    assert lines[-3:] == ["  studies   • Example A. — RCT [PMID 1]",
+                          " " * 14 + "https://pubmed.ncbi.nlm.nih.gov/1/",
+                          " " * 14 + "https://doi.org/" + long_doi]

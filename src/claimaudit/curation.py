@@ -111,8 +111,8 @@ def render_entry(d: Mapping[str, Any], width: int = 88) -> str:
         if s.get("verification"):
             detail += f": {s['verification']}"
         lines.extend(_field("", "   " + one_line(detail), width, False, hang="   "))
-        for link in s["links"]:
-            lines.extend(_field("", "   " + link["href"], width, False))
+        for link in s["links"]:  # a link is never wrapped
+            lines.append(" " * 15 + link["href"])
     if d["report"] is None:
         field("matched", "no report (run claimaudit audit, or pass --report PATH)")
     elif not d["matched"]:

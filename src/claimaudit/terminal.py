@@ -183,10 +183,8 @@ def render_claim(article: Mapping[str, Any], claim: Mapping[str, Any],
         for i, study in enumerate(studies):
             lines += _field("studies" if i == 0 else "", "• " + study_line(study), width, color,
                             hang="  ")
-            links = study_links(study)
-            if links:
-                lines += _field("", "  " + "  ".join(href for _, href in links), width, color,
-                                first_style={"fg": "blue"})
+            for _, href in study_links(study):  # a link is never wrapped
+                lines.append(" " * (2 + _LABEL_WIDTH + 2) + _style(href, color, fg="blue"))
         why = reason_tail(claim.get("reason", ""), studies)
     else:
         why = claim.get("reason", "")
