@@ -174,7 +174,7 @@ def _line_of(study: Study) -> int | None:
 
 def parse_manifest(text: str, path: str = MANIFEST) -> Pack:
     """Parse and validate a pack's `pack.yaml` (name, version, licence, description, subject)."""
-    data = _load_mapping(text, path)
+    data = _yaml_or_fail(text, path)[1]
     hint = ("write name: my-pack, version: \"1.0.0\", licence: ..., description: ..., "
             "subject: {name: ..., terms: [...]}")
     if not isinstance(data, dict):
@@ -245,10 +245,6 @@ def _yaml_or_fail(text: str, path: str) -> tuple[yaml.Node | None, Any]:
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise _fail(path, line, f"YAML error: {problem}; fix the YAML syntax") from None
-
-
-def _load_mapping(text: str, path: str) -> Any:
-    return _yaml_or_fail(text, path)[1]
 
 
 def _read_text(f: Path) -> tuple[bytes, str]:
