@@ -192,13 +192,26 @@ def make_reference(src: Path, dest: Path, factor: int = 100, subjects: bool = Tr
     copy keeps its studies, so it validates, but it is clearly synthetic:
     never commit it.
     """
+    import shutil
+
     import yaml
 
     dest.mkdir(parents=True, exist_ok=True)
     count = 0
-    for f in sorted(src.glob("*.yaml")):
+    # The packs are copied as they are; the copies of a pack's claim files go into a folder of
+    # their own beside it, with the pack's studies.yaml (claims cite studies by key) and no
+    # pack.yaml (each copy file declares its own subject, or none).
+    packs = sorted({m.parent for m in src.rglob("pack.yaml")}) or [src]
+    for pack in packs:
+        shutil.copytree(pack, dest / pack.name, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+        if (pack / "studies.yaml").is_file():
+            (dest / f"synthetic-{pack.name}").mkdir(exist_ok=True)
+            shutil.copy(pack / "studies.yaml", dest / f"synthetic-{pack.name}" / "studies.yaml")
+    for f in sorted(p for p in src.rglob("*.yaml") if p.name not in ("pack.yaml", "studies.yaml")):
         text = f.read_text(encoding="utf-8")
-        (dest / f.name).write_text(text, encoding="utf-8")
+        out = dest / f"synthetic-{f.parent.name}"
+        out.mkdir(exist_ok=True)
         entries = (yaml.safe_load(text) or {}).get("claims") or []
         count += len(entries)
         for c in range(1, factor):
@@ -226,7 +239,7 @@ def make_reference(src: Path, dest: Path, factor: int = 100, subjects: bool = Tr
                     e["overreach"] = [sub(t) for t in e["overreach"]]
                 copies.append(e)
             count += len(copies)
-            (dest / f"synthetic-{c:03d}-{f.name}").write_text(
+            (out / f"synthetic-{c:03d}-{f.name}").write_text(
                 "# SYNTHETIC benchmark data written by benchmarks/throughput.py: not evidence.\n"
                 + yaml.safe_dump({"subject": {"name": word, "terms": [word]}, "claims": copies}
                                  if subjects else {"claims": copies},

@@ -197,10 +197,15 @@ def test_exit_2_on_binary_stdin(in_mini: Path) -> None:
 
 
 def test_exit_2_on_missing_reference(in_mini: Path) -> None:
+    from claimaudit.packs import bundled_packs
+
     _assert_input_error(
         run("corpus/colds.md", "--reference", "nowhere"),
-        "claimaudit: error: [CA-E1] nowhere: no such reference file or folder; "
-        "pass --reference PATH")
+        "claimaudit: error: [CA-E1] nowhere: no such reference file or folder, nor a bundled "
+        f"pack (bundled packs: {', '.join(bundled_packs())}); pass --reference PATH or a pack name"
+        if bundled_packs() else
+        "claimaudit: error: [CA-E1] nowhere: no such reference file or folder, nor a bundled "
+        "pack; pass --reference PATH or a pack name")
 
 
 def test_exit_2_on_broken_reference(in_mini: Path, tmp_path: Path) -> None:
@@ -283,6 +288,7 @@ def test_render_full_exact() -> None:
         "  evidence  limited, stance supports; allows wording up to strength 2 (conditional\n"
         "            causal), the claim is worded at 4 (absolute)\n"
         "  studies   • Yousef AA, Al-deeb AE. Anaesthesia 2013 — RCT, n=80 [PMID 23336985]\n"
+        "              https://pubmed.ncbi.nlm.nih.gov/23336985/\n"
         "  why       The claim is worded as 4 (absolute) (wording: 'proved', 'cures'); the\n"
         "            evidence carries at most 2 (conditional causal).\n"
         "  suggest   Some research suggests that magnesium may reduce chronic low back pain.\n"

@@ -11,8 +11,9 @@ of
 
 - the *context*: schema, tool version, a digest of claimaudit's own code and
   data files (so an edited rule or model invalidates the cache even when the
-  version number did not change), the reference set's SHA-256 and paths, and
-  every setting that changes results (`repr(Settings)`);
+  version number did not change), the reference set's SHA-256 and paths, the
+  name, version and content hash of each of its packs, and every setting that
+  changes results (`repr(Settings)`);
 - the article's display path (it is part of the output and of fingerprints);
 - the SHA-256 of the article's bytes.
 
@@ -41,7 +42,7 @@ from pathlib import Path
 import orjson
 
 from . import __version__
-from .records import SCHEMA, ReferenceClaim, ReferenceSet, Study
+from .records import SCHEMA, Pack, ReferenceClaim, ReferenceSet, Study
 from .streaming import ArticleOutput
 
 ENTRY_FORMAT = 4  # bump when ArticleOutput's fields or the layout below change
@@ -70,7 +71,8 @@ def code_digest() -> str:
 def context_key(reference: ReferenceSet, settings: object) -> str:
     """Return the digest of everything besides the article that an entry depends on."""
     parts = [SCHEMA, __version__, str(ENTRY_FORMAT), code_digest(), reference.sha256,
-             "\n".join(reference.paths), repr(settings)]
+             "\n".join(reference.paths), repr(settings),
+             "\n".join(f"{p.name}\t{p.version}\t{p.sha256}" for p in reference.packs)]
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -125,7 +127,9 @@ def _reference_from_json(d: dict) -> ReferenceSet:
         for name in ("variants", "overreach", "subject_terms"):
             c[name] = tuple(c[name])
         claims.append(ReferenceClaim(**c))
-    return ReferenceSet(claims=tuple(claims), paths=tuple(d["paths"]), sha256=d["sha256"])
+    packs = tuple(Pack(**{**p, "subject_terms": tuple(p["subject_terms"])}) for p in d["packs"])
+    return ReferenceSet(claims=tuple(claims), paths=tuple(d["paths"]), sha256=d["sha256"],
+                        packs=packs)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -115,6 +115,15 @@ def _selection_overrides(select: tuple[str, ...], ignore: tuple[str, ...], fail_
     }
 
 
+def reference_option(f):  # noqa: ANN001, ANN201 - click decorator
+    """Add --reference/-r: reference paths or bundled pack names, comma-separated or repeated."""
+    return click.option(
+        "--reference", "-r", multiple=True, default=(), metavar="PATH|PACK",
+        help="Reference claim files, folders or bundled pack names (magnesium, vitamin-d); "
+             "comma-separated or repeated [default: the configured reference, else reference/ "
+             "if it exists, else every bundled pack].")(f)
+
+
 def strength_reader_option(f):  # noqa: ANN001, ANN201 - click decorator
     """Add --strength-reader lexical|encoder (the audit's level model for matched claims)."""
     return click.option(
@@ -142,12 +151,15 @@ def _load_config(paths, config_file, overrides):  # noqa: ANN001, ANN202
         raise InputProblem(str(exc)) from None
 
 
-def _load_reference(paths: tuple[str, ...], cache_dir: str | Path | None = None):
+def _load_reference(cfg, cache_dir: str | Path | None = None):  # noqa: ANN001, ANN202 - config.Config
+    """Load the configured reference set (paths and pack names); no set and no reference/: every bundled pack."""
     from .cache import load_reference_cached
     from .reference import ReferenceError
+    from .packs import effective_specs
 
     try:
-        ref = load_reference_cached(list(paths), cache_dir)
+        specs = effective_specs(cfg.reference, cfg.source_of("reference") != "default")
+        ref = load_reference_cached(list(specs), cache_dir)
     except ReferenceError as exc:
         raise InputProblem(str(exc)) from None
     if not ref.claims:
@@ -274,7 +286,7 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | Non
     files_out = out if out_given or any(f in FILE_FORMATS for f in wanted) else None
     cache_path = (None if no_cache or (files_out is None and cache_dir is None)
                   else cache_dir or Path(out) / ".cache")
-    ref = _load_reference(cfg.reference, cache_path)
+    ref = _load_reference(cfg, cache_path)
     _require_reader(strength_reader, "--strength-reader")
     settings = replace(cfg.settings(), strength_reader=strength_reader)
     # issue 6: parallel, cached, and streamed to the files (memory does not grow
@@ -606,7 +618,7 @@ def check_cmd(paths: tuple[str, ...], reference: tuple[str, ...], config_file: s
         "reference": (reference or None, "--reference"),
         **_selection_overrides(select, ignore, fail_on, exit_zero, min_score),
     })
-    ref = _load_reference(cfg.reference)
+    ref = _load_reference(cfg)
     _require_reader(strength_reader, "--strength-reader")
     settings = replace(cfg.settings(), strength_reader=strength_reader)
     report = audit(files, ref, settings)
@@ -628,3 +640,182 @@ def check_cmd(paths: tuple[str, ...], reference: tuple[str, ...], config_file: s
     for e in doc["errors"]:
         click.echo(f"claimaudit: error: {e['path']}: {e['error']}", err=True)
     sys.exit(exit_code(doc, cfg))
+
+
+# --- reference packs and the curator's commands (issues 15, 16) ---------------
+
+
+@main.group("reference")
+def reference_group() -> None:
+    """Work on reference sets: list the packs, lint a set, show an entry, find what to add."""
+
+
+def _reference_specs(given: tuple[str, ...], config_file: str | None) -> tuple[str, ...]:
+    """Return the reference specs: those given (comma-separated or repeated), else the configured ones."""
+    from .packs import effective_specs, split_specs
+    from .reference import ReferenceError
+
+    if given:
+        return split_specs(given)
+    cfg = _load_config((), config_file, {})
+    try:
+        return tuple(map(str, effective_specs(cfg.reference, cfg.source_of("reference") != "default")))
+    except ReferenceError as exc:
+        raise InputProblem(str(exc)) from None
+
+
+@reference_group.command("list")
+@reference_option
+@config_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def reference_list_cmd(reference: tuple[str, ...], config_file: str | None, fmt: str) -> None:
+    """List the packs found: the bundled ones and those of the reference set in use.
+
+    One row a pack: name, version, claims, studies, bundled or local, folder.
+    Claim files outside any pack are one row "(no pack)". Exits 2 when a pack
+    cannot be loaded (its row says why).
+
+    Example: claimaudit reference list
+    """
+    import json
+    from dataclasses import asdict
+
+    from .packs import format_pack_table, list_packs
+
+    rows = list_packs(_reference_specs(reference, config_file))
+    if fmt == "json":
+        click.echo(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_pack_table(rows), nl=False)
+    sys.exit(ExitCode.BAD_INPUT if any(r.error for r in rows) else ExitCode.CLEAN)
+
+
+@reference_group.command("check")
+@click.argument("dirs", nargs=-1)
+@config_option
+@click.option("--strict", is_flag=True, help="Warnings (RC9xx) also make the run exit 1.")
+@click.option("--no-variants", is_flag=True,
+              help="Skip RC401/RC904 (matching each claim's own text and variants), the slow check.")
+def reference_check_cmd(dirs: tuple[str, ...], config_file: str | None, strict: bool,
+                        no_variants: bool) -> None:
+    """Lint reference sets: findable studies, grades that follow, variants that match.
+
+    DIR is a reference folder, file or bundled pack name (default: the reference
+    set in use). One line a problem, `path:line: CODE entry-id message`; the codes
+    are listed in reference/README.md. Exits 0 when clean (warnings allowed
+    unless --strict), 1 with problems, 2 when the set cannot be loaded.
+
+    Example: claimaudit reference check reference/
+    """
+    from .refcheck import check_reference, load_keyed_studies
+    from .reference import ReferenceError, load_reference
+
+    specs = _reference_specs(dirs, config_file)
+    try:
+        ref = load_reference(list(specs))
+        keyed = load_keyed_studies(ref)
+    except ReferenceError as exc:
+        raise InputProblem(str(exc)) from None
+    problems = check_reference(ref, keyed, variants=not no_variants)
+    for p in problems:
+        click.echo(str(p))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    studies = len({(s.key, s.source) if s.key else s.source for c in ref.claims for s in c.studies})
+    click.echo(f"{len(ref.claims)} claims, {studies} study records: {errors} error(s), "
+               f"{warnings} warning(s)", err=True)
+    sys.exit(ExitCode.FINDINGS if errors or (strict and warnings) else ExitCode.CLEAN)
+
+
+@reference_group.command("show")
+@click.argument("entry_id")
+@reference_option
+@config_option
+@click.option("--report", "report_path", default=None, type=click.Path(dir_okay=False),
+              help="An audit.json whose sentences matched to the entry are listed "
+                   "[default: reports/audit.json when it exists].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def reference_show_cmd(entry_id: str, reference: tuple[str, ...], config_file: str | None,
+                       report_path: str | None, fmt: str) -> None:
+    """Show one reference entry: its studies with links, its grade and why, where it matched.
+
+    Example: claimaudit reference show MG-038 --report reports/audit.json
+    """
+    import difflib
+    import json
+
+    from .curation import entry_dict, render_entry
+    from .diff import ReportError, load_report
+    from .reference import ReferenceError, load_reference
+
+    try:
+        ref = load_reference(list(_reference_specs(reference, config_file)))
+    except ReferenceError as exc:
+        raise InputProblem(str(exc)) from None
+    by_id = {c.id.upper(): c for c in ref.claims}
+    claim = by_id.get(entry_id.upper())
+    if claim is None:
+        close = difflib.get_close_matches(entry_id.upper(), by_id, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise InputProblem(f"no entry {entry_id!r} in the reference set ({len(ref.claims)} "
+                           f"claims){hint}")
+    if report_path is None and Path("reports/audit.json").is_file():
+        report_path = "reports/audit.json"
+    doc = None
+    if report_path is not None:
+        try:
+            doc = load_report(report_path)
+        except ReportError as exc:
+            raise InputProblem(str(exc)) from None
+    data = entry_dict(claim, doc, report_path)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_entry(data), nl=False)
+
+
+@reference_group.command("coverage")
+@click.argument("report", type=click.Path(path_type=str))
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.3, show_default=True,
+              help="Cosine similarity (TF-IDF of the normalized text) at which a claim joins a group.")
+@click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Groups to show (0: all).")
+@click.option("--examples", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Example sentences per group.")
+@click.option("--match", "pattern", default=None, metavar="REGEX",
+              help="Only claims whose text this regular expression finds (case-insensitive), "
+                   "e.g. 'vitamin d'.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def reference_coverage_cmd(report: str, threshold: float, top: int, examples: int,
+                           pattern: str | None, fmt: str) -> None:
+    """List an audit's unverified claims, grouped by similarity, commonest first.
+
+    The curator's to-do list: what articles claim that the reference set does
+    not cover yet, with example sentences and the entries that came closest.
+
+    Example: claimaudit reference coverage reports/audit.json --top 10
+    """
+    import json
+
+    from .curation import coverage, render_coverage
+    from .diff import ReportError, load_report
+
+    import re
+
+    try:
+        doc = load_report(report)
+    except ReportError as exc:
+        raise InputProblem(str(exc)) from None
+    try:
+        groups = coverage(doc, threshold, pattern)
+    except re.error as exc:
+        raise InputProblem(f"--match {pattern!r}: not a regular expression ({exc})") from None
+    total = sum(g.count for g in groups)
+    if fmt == "json":
+        shown = groups[:top] if top else groups
+        click.echo(json.dumps({"report": report, "unverified": total, "groups": len(groups),
+                               "threshold": threshold, "match": pattern,
+                               "top": [g.as_dict(examples) for g in shown]},
+                              indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_coverage(groups, total, top, examples), nl=False)

@@ -14,7 +14,7 @@ Where the settings come from, strongest first:
 
 Keys (the same names in both files; in `claimaudit.toml` they are top level):
 
-    reference = ["reference"]                 # paths, relative to the config file
+    reference = ["reference"]                 # paths (relative to the config file) or bundled pack names
     min-score = 55                            # matcher threshold, 0-100
     fail-on = ["overstated", "contradicted"]  # verdicts or rule codes that make `audit`/`diff` exit 1
     select = ["CA2", "CA3", "CA403"]          # report only these codes/ids (default: all)
@@ -282,6 +282,21 @@ def _anchor(path: str, base: Path) -> str:
     return Path(rel).as_posix()
 
 
+def _anchor_reference(spec: str, base: Path) -> str:
+    """Anchor a reference path like `_anchor`; a bundled pack's name stays a name.
+
+    A name such as `magnesium` is a path when one exists beside the config file,
+    else the bundled pack of that name (see `packs.resolve_spec`).
+    """
+    anchored = _anchor(spec, base)
+    if not Path(anchored).exists() and "/" not in spec and "\\" not in spec:
+        from .packs import bundled_packs
+
+        if spec in bundled_packs():
+            return spec
+    return anchored
+
+
 def _anchor_glob(glob: str, base: Path) -> str:
     """Make a glob written relative to the config folder match report paths (relative to cwd).
 
@@ -308,7 +323,8 @@ def parse_table(table: Mapping[str, Any], path: Path) -> dict[str, Any]:
             hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(KEYS)})"
             raise ConfigError(f"{shown}: {key}: unknown key{hint}")
         if key == "reference":
-            out[key] = tuple(_anchor(p, base) for p in _strings(shown, key, value))
+            out[key] = tuple(_anchor_reference(p, base)
+                             for p in _split(_strings(shown, key, value)))
         elif key == "min-score":
             out[key] = check_min_score(shown, key, value)
         elif key == "fail-on":
@@ -393,7 +409,7 @@ def _check_override(key: str, value: Any, origin: str) -> Any:
     if key == "min-score":
         return check_min_score(origin, "value", value)
     if key == "reference":
-        return tuple(value)
+        return tuple(_split(value))
     return value
 
 

@@ -41,7 +41,7 @@ from markupsafe import Markup
 
 from .ingest import IngestError, read_article
 from .records import STRENGTH_NAMES, VERDICTS, ReferenceClaim
-from .report import write_atomic
+from .report import study_links, write_atomic
 from .terminal import one_line, suppressed_count
 
 INDEX_NAME = "index.html"
@@ -145,7 +145,11 @@ def offsets_fit(text: str | None, claims: list[Mapping[str, Any]]) -> bool:
 
 def _study(study: Mapping[str, Any]) -> dict[str, Any]:
     keep = ("citation", "design", "year", "n", "finding", "pmid", "doi")
-    return {k: study[k] for k in keep if study.get(k) is not None}
+    out = {k: study[k] for k in keep if study.get(k) is not None}
+    links = study_links(study)  # https only: PubMed, doi.org, else the study's own url
+    if links:
+        out["links"] = [{"label": label, "href": href} for label, href in links]
+    return out
 
 
 def claim_details(claim: Mapping[str, Any],

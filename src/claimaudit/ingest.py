@@ -431,6 +431,8 @@ class _TextExtractor:
         return not _HIDDEN_CLASSES.isdisjoint(attrs.get("class", "").lower().split())
 
     def start(self, tag: str, attrs: dict[str, str], self_closing: bool) -> None:
+        if tag == "head" and self.open["head"]:
+            return  # a second <head> inside the first is ignored, as browsers do
         # Implied end tags: what a start tag closes without saying so.
         if self.open["head"] and tag not in _HEAD_CONTENT:
             self._close("head")

@@ -286,49 +286,49 @@ class Auditor:
 
         A sentence often makes more than one claim ("the fourth most abundant
         mineral, involved in over 300 reactions"). Every candidate that scores
-        at least `min_score` and within `multi_margin` of the best is judged, and
-        the most serious verdict wins (contradicted, then overstated, then
-        supported); ties go to the higher score.
+        at least `min_score` is judged. Close enough to call a claim supported
+        is not always close enough to flag it (a wrong flag costs an editor's
+        time): a candidate whose verdict would be overstated or contradicted
+        counts only with the model's `flag_score` and every key-term group of
+        its reference claim in the sentence. Among the candidates that count,
+        those within `multi_margin` of the first are weighed by `multi_policy`
+        (lenient: the mildest verdict wins; strict: the most serious).
         """
         if match.best is None:
             return decide(claim, match, None, self.settings.strength_reader)
-        finding = self._judge_candidates(claim, match)
-        if finding.verdict not in ("overstated", "contradicted"):
-            return finding
-        # Close enough to call it supported is not always close enough to flag it: a wrong
-        # flag costs an editor's time. A flag needs the flag score and every key concept
-        # of the reference claim in the sentence.
         flag_score = self.matcher.model.flag_score
-        cand = next((c for c in match.candidates if c.reference_id == finding.reference_id), None)
-        why = ""
-        if (finding.score or 0.0) < flag_score:
-            why = f"the match is below the {flag_score:g} a flag needs"
-        elif self.settings.match.flag_needs_key_terms and cand is not None and not cand.key_terms:
-            why = "the sentence lacks some of its key terms"
-        if not why:
-            return finding
-        base = decide(claim, Match(candidates=match.candidates, best=None), None,
-                      self.settings.strength_reader)
-        return replace(base, reason=(f"{base.reason} {finding.reference_id} (score {finding.score:.0f}) "
-                                     f"would flag it as {finding.verdict}, but {why}."))
-
-    def _judge_candidates(self, claim: Claim, match: Match) -> Finding:
-        margin = self.settings.match.multi_margin
-        floor = max(self.settings.match.min_score, match.best.score - margin)
-        best_finding: Finding | None = None
+        judged: list[tuple[float, Finding]] = []
+        held_back: list[str] = []
         for cand in match.candidates:
-            if cand.score < floor:
+            if cand.score < self.settings.match.min_score:
                 continue
             ref = self.refs.get(cand.reference_id)
-            f = decide(claim, Match(candidates=match.candidates, best=cand), ref, self.settings.strength_reader)
-            if best_finding is None:
-                best_finding = f
-            elif self.settings.match.multi_policy == "lenient":
+            f = decide(claim, Match(candidates=match.candidates, best=cand), ref,
+                       self.settings.strength_reader)
+            if f.verdict in ("overstated", "contradicted"):
+                if cand.score < flag_score:
+                    held_back.append(f"{cand.reference_id} (score {cand.score:.0f}) would flag it as "
+                                     f"{f.verdict}, but the match is below the {flag_score:g} a flag needs")
+                    continue
+                if self.settings.match.flag_needs_key_terms and not cand.key_terms:
+                    held_back.append(f"{cand.reference_id} (score {cand.score:.0f}) would flag it as "
+                                     f"{f.verdict}, but the sentence lacks some of its key terms")
+                    continue
+            judged.append((cand.score, f))
+        if not judged:
+            base = decide(claim, Match(candidates=match.candidates, best=None), None,
+                          self.settings.strength_reader)
+            return replace(base, reason=f"{base.reason} {'; '.join(held_back)}.")
+        floor = judged[0][0] - self.settings.match.multi_margin
+        best_finding = judged[0][1]
+        for score_, f in judged[1:]:
+            if score_ < floor:
+                continue
+            if self.settings.match.multi_policy == "lenient":
                 if _SEVERITY[f.verdict] < _SEVERITY[best_finding.verdict]:
                     best_finding = f
             elif _SEVERITY[f.verdict] > _SEVERITY[best_finding.verdict]:
                 best_finding = f
-        assert best_finding is not None
         return best_finding
 
     def _ignored_for(self, path: str) -> frozenset[str]:

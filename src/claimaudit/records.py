@@ -29,6 +29,7 @@ STRONG_UNVERIFIED = "CA403"
 
 STANCES = ("supports", "refutes", "mixed", "insufficient")
 GRADES = ("strong", "moderate", "limited", "insufficient")
+SOURCE_TYPES = ("journal", "official", "book", "web")
 BLOCKS = ("heading", "paragraph", "list-item", "table-row", "faq", "boilerplate")
 
 STRENGTH_NAMES = {
@@ -123,6 +124,25 @@ class Study:
     pmid: str | None = None
     doi: str | None = None
     url: str | None = None
+    source_type: str | None = None  # one of SOURCE_TYPES; None when the record does not say
+    verified: bool | None = None  # checked against the source; None when the record does not say
+    verification: str = ""  # where and how it was checked, or why it could not be
+    key: str = ""  # its key in the pack's studies.yaml; "" for a study written inline
+    source: str = ""  # "path:line" where the study is written
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A reference pack: a folder with a `pack.yaml` manifest and its claim and study files."""
+
+    name: str
+    version: str
+    licence: str = ""
+    description: str = ""
+    subject: str = ""  # what its claims are about, unless a claim file says otherwise
+    subject_terms: tuple[str, ...] = ()
+    path: str = ""  # the pack's folder
+    sha256: str = ""  # of the pack's files that were loaded (paths inside the pack and bytes)
 
 
 @dataclass(frozen=True)
@@ -144,6 +164,7 @@ class ReferenceClaim:
     topic: str = ""
     subject: str = ""  # what the claim is about ("magnesium"), from its file's `subject:`
     subject_terms: tuple[str, ...] = ()  # words that mention the subject (word prefixes)
+    pack: str = ""  # the name of the pack it belongs to ("" outside any pack)
 
 
 @dataclass(frozen=True)
@@ -153,6 +174,7 @@ class ReferenceSet:
     claims: tuple[ReferenceClaim, ...]
     paths: tuple[str, ...]
     sha256: str
+    packs: tuple[Pack, ...] = ()  # the packs the claims come from, in load order
 
     def by_id(self) -> dict[str, ReferenceClaim]:
         """Return the claims keyed by id."""

@@ -4,6 +4,15 @@ YAML is read with the safe loader (no object construction). Every validation
 error names the file, the line of the offending entry and the fix, and stops
 the run (exit code 2): a reference set that half loads would give verdicts
 nobody can trust.
+
+A reference set is made of packs (see `reference/README.md`): a folder with a
+`pack.yaml` manifest (name, version, licence, description, subject), claim
+files (`claims:`) and optionally `studies.yaml`, the pack's studies by key.
+A claim cites a study by its key (`studies: [garrison-2020-cramps]`) or writes
+it inline (a mapping with citation, design, ...), as reference sets did before
+packs; both load. The pack's subject applies to each of its claim files unless
+the file has a `subject:` of its own. Claim files outside any pack load as
+before (no subject unless the file gives one).
 """
 
 from __future__ import annotations
@@ -16,16 +25,23 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .records import GRADES, STANCES, ReferenceClaim, ReferenceSet, Study
+from .records import GRADES, SOURCE_TYPES, STANCES, Pack, ReferenceClaim, ReferenceSet, Study
 
 ID_RE = re.compile(r"^[A-Z]{2,}-\d{3}[a-z]?$")
+STUDY_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+PACK_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+MANIFEST = "pack.yaml"  # a folder holding one is a pack
+STUDIES = "studies.yaml"  # a pack's studies, by key
+MANIFEST_REQUIRED = ("name", "version", "licence", "description")
+MANIFEST_KNOWN = frozenset(MANIFEST_REQUIRED + ("subject",))
 REQUIRED = ("id", "text", "stance", "grade", "max_strength", "studies")
 KNOWN = frozenset(
     REQUIRED
     + ("variants", "key_terms", "overreach", "supported_wording", "note", "topic")
 )
 STUDY_REQUIRED = ("citation", "design")
-STUDY_KNOWN = frozenset(STUDY_REQUIRED + ("year", "n", "finding", "pmid", "doi", "url"))
+STUDY_KNOWN = frozenset(STUDY_REQUIRED + ("year", "n", "finding", "pmid", "doi", "url", "source_type",
+                                          "verified", "verification"))
 
 
 class ReferenceError(Exception):
@@ -38,21 +54,36 @@ def _fail(path: str, line: int | None, message: str) -> ReferenceError:
 
 
 def reference_files(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Path]:
-    """Expand reference paths (files or folders) into a sorted list of YAML files."""
+    """Expand reference paths into the YAML files to read, in load order.
+
+    A path is a claim file, a folder (walked recursively: a folder of packs such
+    as reference/ loads every pack) or the name of a bundled pack (`magnesium`;
+    an existing path of that name wins). A claim file given on its own brings
+    its folder's `pack.yaml` and `studies.yaml` with it. Each file is read once.
+    """
+    from .packs import resolve_spec
+
     files: list[Path] = []
-    for p in paths:
-        p = Path(p)
+    for spec in paths:
+        p = resolve_spec(spec)
         if p.is_dir():
             # A folder of packs (reference/magnesium/, reference/vitamin-d/) loads every pack.
             files.extend(sorted(list(p.rglob("*.yaml")) + list(p.rglob("*.yml"))))
-        elif p.exists():
-            files.append(p)
         else:
-            raise _fail(str(p), None, "no such reference file or folder; pass --reference PATH")
-    if not files:
+            files.extend(f for f in (p.parent / MANIFEST, p.parent / STUDIES)
+                         if f != p and f.is_file())
+            files.append(p)
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        real = f.resolve()
+        if real not in seen:
+            seen.add(real)
+            unique.append(f)
+    if not any(f.name not in (MANIFEST, STUDIES) for f in unique):
         raise _fail(", ".join(str(p) for p in paths), None,
                     "no reference claims found (*.yaml); pass --reference PATH")
-    return files
+    return unique
 
 
 def load_reference(paths: list[str | Path] | tuple[str | Path, ...]) -> ReferenceSet:
@@ -81,19 +112,139 @@ def read_reference_files(paths: list[str | Path] | tuple[str | Path, ...]) -> Re
 
 
 def parse_reference_files(read: ReferenceFiles) -> ReferenceSet:
-    """Parse and validate read reference files into the reference set."""
+    """Parse and validate read reference files into the reference set.
+
+    Manifests first (they say which folders are packs), then each pack's
+    studies, then the claim files, whose study keys resolve against the studies
+    of their pack (outside a pack: of their own folder).
+    """
+    texts = dict(zip(read.files, read.texts))
+    manifests: dict[Path, Pack] = {}
+    for f in read.files:
+        if f.name == MANIFEST:
+            pack = parse_manifest(texts[f], str(f))
+            other = next((d for d, q in manifests.items() if q.name == pack.name), None)
+            if other is not None:
+                raise _fail(str(f), 1, f"pack {pack.name!r} is loaded twice (also from {other}); "
+                            "pass only one of them")
+            manifests[f.parent] = replace(pack, path=str(f.parent))
+
+    def pack_dir(f: Path) -> Path | None:
+        return next((d for d in (f.parent, *f.parent.parents) if d in manifests), None)
+
+    tables: dict[Path, dict[str, Study]] = {}
+    for f in read.files:
+        if f.name == STUDIES:
+            table = tables.setdefault(pack_dir(f) or f.parent, {})
+            for key, study in parse_studies_text(texts[f], str(f)).items():
+                if key in table:
+                    raise _fail(str(f), _line_of(study), f"study key {key!r} is defined twice "
+                                f"(first at {table[key].source}); give each study one key")
+                table[key] = study
     claims: list[ReferenceClaim] = []
     seen: dict[str, str] = {}
-    for f, text in zip(read.files, read.texts):
-        for claim in parse_reference_text(text, str(f)):
+    for f in read.files:
+        if f.name in (MANIFEST, STUDIES):
+            continue
+        home = pack_dir(f)
+        pack = manifests.get(home) if home is not None else None
+        for claim in parse_reference_text(texts[f], str(f), tables.get(home or f.parent, {}), pack):
             if claim.id in seen:
                 raise _fail(str(f), int(claim.source.rsplit(":", 1)[1]),
                             f"duplicate id {claim.id!r} (first defined at {seen[claim.id]}); "
                             "give each claim its own id")
             seen[claim.id] = claim.source
             claims.append(claim)
+    packs = []
+    for d, pack in manifests.items():
+        digest = hashlib.sha256()
+        for f, data in zip(read.files, read.texts):
+            if pack_dir(f) == d:
+                rel = f.relative_to(d).as_posix()
+                digest.update(rel.encode() + b"\0" + data.encode("utf-8") + b"\0")
+        packs.append(replace(pack, sha256=digest.hexdigest()))
     return ReferenceSet(claims=tuple(claims), paths=tuple(str(f) for f in read.files),
-                        sha256=read.sha256)
+                        sha256=read.sha256, packs=tuple(packs))
+
+
+def _line_of(study: Study) -> int | None:
+    tail = study.source.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() and tail != "0" else None
+
+
+def parse_manifest(text: str, path: str = MANIFEST) -> Pack:
+    """Parse and validate a pack's `pack.yaml` (name, version, licence, description, subject)."""
+    data = _yaml_or_fail(text, path)[1]
+    hint = ("write name: my-pack, version: \"1.0.0\", licence: ..., description: ..., "
+            "subject: {name: ..., terms: [...]}")
+    if not isinstance(data, dict):
+        raise _fail(path, 1, f"a pack manifest is a mapping; {hint}")
+    unknown = sorted(map(str, set(data) - MANIFEST_KNOWN))
+    if unknown:
+        raise _fail(path, 1, f"unknown key(s) {', '.join(unknown)} in the pack manifest; "
+                    f"allowed: {', '.join(sorted(MANIFEST_KNOWN))}")
+    for key in MANIFEST_REQUIRED:
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            quote = " (quote it: version: \"1.0.0\")" if key == "version" and value else ""
+            raise _fail(path, 1, f"the pack manifest needs {key!r} as text{quote}; {hint}")
+    name = data["name"].strip()
+    if not PACK_NAME_RE.match(name):
+        raise _fail(path, 1, f"pack name {name!r} is malformed; use lower-case letters, digits "
+                    "and '-', e.g. vitamin-d")
+    subject, terms = _subject(data.get("subject"), path)
+    return Pack(name=name, version=data["version"].strip(), licence=data["licence"].strip(),
+                description=" ".join(data["description"].split()), subject=subject,
+                subject_terms=terms, path=str(Path(path).parent))
+
+
+def parse_studies_text(text: str, path: str = STUDIES) -> dict[str, Study]:
+    """Parse and validate a pack's `studies.yaml`: `studies:`, a mapping of key -> study."""
+    node, data = _yaml_or_fail(text, path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or set(data) != {"studies"}:
+        raise _fail(path, 1, "a studies file is a mapping with one key, 'studies:', holding "
+                    "key: {citation, design, ...} entries")
+    items = data["studies"] or {}
+    if not isinstance(items, dict):
+        raise _fail(path, 1, "'studies' must map keys (e.g. garrison-2020-cramps) to studies")
+    lines: dict[str, int] = {}
+    for key_node, _ in _children(node, "studies", yaml.MappingNode):
+        key, line = str(key_node.value), key_node.start_mark.line + 1
+        if key in lines:
+            raise _fail(path, line, f"study key {key!r} is defined twice (first at line "
+                        f"{lines[key]}); give each study one key")
+        lines[key] = line
+    out = {}
+    for key, value in items.items():
+        key = str(key)
+        line = lines.get(key)
+        if not STUDY_KEY_RE.match(key):
+            raise _fail(path, line, f"study key {key!r} is malformed; use lower-case "
+                        "author-year-topic, e.g. garrison-2020-cramps")
+        out[key] = replace(_study(value, path, line, f"study {key!r}"), key=key)
+    return out
+
+
+def _children(node: yaml.Node | None, key: str, kind: type) -> list:
+    """Return the items of the top-level `key:` node when it is of `kind` (else [])."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for k, value in node.value:
+        if getattr(k, "value", None) == key and isinstance(value, kind):
+            return value.value
+    return []
+
+
+def _yaml_or_fail(text: str, path: str) -> tuple[yaml.Node | None, Any]:
+    try:
+        return _parse_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise _fail(path, line, f"YAML error: {problem}; fix the YAML syntax") from None
 
 
 def _read_text(f: Path) -> tuple[bytes, str]:
@@ -121,15 +272,15 @@ def _read_text(f: Path) -> tuple[bytes, str]:
     return data, text
 
 
-def parse_reference_text(text: str, path: str = "<reference>") -> list[ReferenceClaim]:
-    """Parse and validate one YAML document of reference claims."""
-    try:
-        node, data = _parse_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise _fail(path, line, f"YAML error: {problem}; fix the YAML syntax") from None
+def parse_reference_text(text: str, path: str = "<reference>",
+                         studies: dict[str, Study] | None = None,
+                         pack: Pack | None = None) -> list[ReferenceClaim]:
+    """Parse and validate one YAML document of reference claims.
+
+    `studies` are the studies its claims may cite by key (its pack's
+    `studies.yaml`); `pack` gives the subject of a file that declares none.
+    """
+    node, data = _yaml_or_fail(text, path)
     if data is None:
         return []
     if not isinstance(data, dict) or "claims" not in data:
@@ -139,13 +290,25 @@ def parse_reference_text(text: str, path: str = "<reference>") -> list[Reference
         raise _fail(path, 1, f"unknown top-level key(s) {', '.join(map(str, unknown))}; "
                     "allowed: claims, subject")
     subject, subject_terms = _subject(data.get("subject"), path)
+    if not subject and pack is not None:
+        subject, subject_terms = pack.subject, pack.subject_terms
     items = data["claims"] or []
     if not isinstance(items, list):
         raise _fail(path, 1, "'claims' must be a list of entries; start each entry with '- id: '")
-    lines = _entry_lines(node)
-    return [replace(_claim(item, path, lines[i] if i < len(lines) else None),
-                    subject=subject, subject_terms=subject_terms)
-            for i, item in enumerate(items)]
+    entries = _children(node, "claims", yaml.SequenceNode)
+    out = []
+    for i, item in enumerate(items):
+        entry = entries[i] if i < len(entries) else None
+        line = entry.start_mark.line + 1 if entry is not None else None
+        claim = _claim(item, path, line, _study_lines(entry), studies or {})
+        out.append(replace(claim, subject=subject, subject_terms=subject_terms,
+                           pack=pack.name if pack is not None else ""))
+    return out
+
+
+def _study_lines(entry: yaml.Node | None) -> list[int]:
+    """Return the 1-based line of each item of an entry's `studies:` list."""
+    return [item.start_mark.line + 1 for item in _children(entry, "studies", yaml.SequenceNode)]
 
 
 def _subject(value: Any, path: str) -> tuple[str, tuple[str, ...]]:
@@ -187,17 +350,8 @@ def _parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     raise AssertionError("unreachable")
 
 
-def _entry_lines(node: yaml.Node | None) -> list[int]:
-    """Return the 1-based line of each entry of the top-level claims list."""
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    for key, value in node.value:
-        if getattr(key, "value", None) == "claims" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
-    return []
-
-
-def _claim(item: Any, path: str, line: int | None) -> ReferenceClaim:
+def _claim(item: Any, path: str, line: int | None, study_lines: list[int] | None = None,
+           studies: dict[str, Study] | None = None) -> ReferenceClaim:
     if not isinstance(item, dict):
         raise _fail(path, line, "each claim must be a mapping with id, text, stance, grade, ...")
     label = f"claim {item.get('id')!r}" if item.get("id") else "claim"
@@ -224,7 +378,17 @@ def _claim(item: Any, path: str, line: int | None) -> ReferenceClaim:
         raise _fail(path, line, f"{label} has max_strength {ms!r}; use an integer 0-4")
     if not isinstance(item["studies"], list):
         raise _fail(path, line, f"{label}: 'studies' must be a list")
-    studies = tuple(_study(s, path, line, label) for s in item["studies"])
+    cited = []
+    for i, s in enumerate(item["studies"]):
+        at = study_lines[i] if study_lines and i < len(study_lines) else line
+        if isinstance(s, str):
+            if s not in (studies or {}):
+                raise _fail(path, at, f"{label} cites study {s!r}, which no studies.yaml of its "
+                            "pack defines; define it there or write the study inline")
+            cited.append(studies[s])
+        else:
+            cited.append(_study(s, path, at, label))
+    studies = tuple(cited)
     variants = _strings(item.get("variants") or [], path, line, label, "variants")
     overreach = _strings(item.get("overreach") or [], path, line, label, "overreach")
     key_terms_raw = item.get("key_terms") or []
@@ -263,7 +427,8 @@ def _strings(values: Any, path: str, line: int | None, label: str, key: str) -> 
 
 def _study(s: Any, path: str, line: int | None, label: str) -> Study:
     if not isinstance(s, dict):
-        raise _fail(path, line, f"{label}: each study must be a mapping with citation and design")
+        raise _fail(path, line, f"{label}: each study must be a study key or a mapping with "
+                    "citation and design")
     for key in STUDY_REQUIRED:
         if not s.get(key):
             raise _fail(path, line, f"{label}: a study has no {key!r}; add {key}: ...")
@@ -275,15 +440,26 @@ def _study(s: Any, path: str, line: int | None, label: str) -> Study:
         v = s.get(key)
         if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
             raise _fail(path, line, f"{label}: study {key} {v!r} must be an integer or null")
+    source_type = s.get("source_type")
+    if source_type is not None and source_type not in SOURCE_TYPES:
+        raise _fail(path, line, f"{label}: study source_type {source_type!r} is unknown; "
+                    f"use one of {'|'.join(SOURCE_TYPES)}")
+    verified = s.get("verified")
+    if verified is not None and not isinstance(verified, bool):
+        raise _fail(path, line, f"{label}: study verified {verified!r} must be true or false")
     return Study(
         citation=str(s["citation"]).strip(),
         design=str(s["design"]).strip(),
         year=s.get("year"),
         n=s.get("n"),
         finding=str(s.get("finding") or "").strip(),
-        pmid=str(s["pmid"]) if s.get("pmid") else None,
-        doi=str(s["doi"]) if s.get("doi") else None,
-        url=str(s["url"]) if s.get("url") else None,
+        pmid=str(s["pmid"]).strip() if s.get("pmid") else None,
+        doi=str(s["doi"]).strip() if s.get("doi") else None,
+        url=str(s["url"]).strip() if s.get("url") else None,
+        source_type=source_type,
+        verified=verified,
+        verification=" ".join(str(s.get("verification") or "").split()),
+        source=f"{path}:{line or 0}",
     )
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import orjson
 
@@ -31,6 +33,29 @@ CSV_COLUMNS = [
     "rule", "strength", "negated", "reference_id", "score", "evidence_grade", "suppressed",
     "fingerprint", "text", "reason", "suggestion",
 ]
+
+
+_PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
+
+
+def study_links(study: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Return a study's links as (label, URL): PubMed and DOI when it has them, else its url.
+
+    Only well-formed identifiers become links (a PubMed id of digits, a DOI
+    starting 10.), percent-encoded so the URL is safe in Markdown and HTML; a
+    url is used only when it is http(s).
+    """
+    links = []
+    pmid = str(study.get("pmid") or "").strip()
+    doi = str(study.get("doi") or "").strip()
+    if _PMID_RE.match(pmid):
+        links.append((f"PubMed {pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
+    if doi.startswith("10.") and "/" in doi:
+        links.append((f"doi:{doi}", "https://doi.org/" + quote(doi, safe="/")))
+    url = str(study.get("url") or "").strip()
+    if not links and re.match(r"^https?://\S+$", url, re.IGNORECASE):
+        links.append(("source", quote(url, safe=":/?#[]@!$&'*+,;=%~")))
+    return links
 
 
 def fingerprint(path: str, text: str, reference_id: str | None, occurrence: int = 0) -> str:
@@ -65,7 +90,7 @@ def finding_dict(path: str, f: Finding, occurrence: int = 0) -> dict[str, Any]:
         "studies": [
             {k: v for k, v in (("citation", st.citation), ("design", st.design), ("year", st.year),
                                ("n", st.n), ("finding", st.finding), ("pmid", st.pmid),
-                               ("doi", st.doi)) if v is not None}
+                               ("doi", st.doi), ("url", st.url)) if v is not None}
             for st in f.studies
         ],
         "candidates": [{"reference_id": c.reference_id, "score": c.score} for c in f.candidates],
@@ -130,7 +155,9 @@ def report_document(reference: ReferenceSet, settings: Iterable[tuple[str, str]]
         "tool_version": __version__,
         "settings": dict(settings),
         "reference": {"paths": list(reference.paths), "claims": len(reference.claims),
-                      "sha256": reference.sha256},
+                      "sha256": reference.sha256,
+                      "packs": [{"name": p.name, "version": p.version, "sha256": p.sha256}
+                                for p in reference.packs]},
         "articles": articles,
         "errors": [{"path": e.path, "error": e.error} for e in errors],
         "summary": summary,
@@ -242,6 +269,10 @@ def markdown_flagged(a: Mapping[str, Any]) -> list[str]:
         lines.append(f"  - Why: {_md(c['reason'])}")
         if c["suggestion"]:
             lines.append(f"  - Suggested: {_md(c['suggestion'])}")
+        for st in c.get("studies") or []:
+            links = ", ".join(f"[{_md(label).replace('[', '(').replace(']', ')')}]({href})"
+                              for label, href in study_links(st))
+            lines.append(f"  - Study: {_md(st.get('citation', ''))}" + (f" ({links})" if links else ""))
     return lines
 
 

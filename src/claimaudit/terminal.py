@@ -29,6 +29,7 @@ from typing import Any
 import click
 
 from .records import STRENGTH_NAMES, STRONG_UNVERIFIED, ReferenceClaim
+from .report import study_links
 
 #: Colour of each verdict in the terminal (click.style names).
 VERDICT_COLORS = {
@@ -316,6 +317,8 @@ def render_claim(article: Mapping[str, Any], claim: Mapping[str, Any],
         for i, study in enumerate(studies):
             lines += _field("studies" if i == 0 else "", "• " + study_line(study), width, color,
                             hang="  ")
+            for _, href in study_links(study):  # a link is never wrapped
+                lines.append(" " * (2 + _LABEL_WIDTH + 2) + _style(href, color, fg="blue"))
         why = reason_tail(claim.get("reason", ""), studies)
     else:
         why = claim.get("reason", "")

@@ -27,6 +27,20 @@
     if (s.pmid) { li.appendChild(el("span", "design", " · PMID " + s.pmid)); }
     else if (s.doi) { li.appendChild(el("span", "design", " · doi:" + s.doi)); }
     if (s.finding) { li.appendChild(el("div", "design", s.finding)); }
+    if (s.links && s.links.length) {
+      // PubMed / doi.org / the study's own page; the page builds only http(s) addresses.
+      var links = el("div", "links");
+      s.links.forEach(function (link, k) {
+        if (!/^https?:\/\//i.test(link.href)) { return; }
+        if (k) { links.appendChild(document.createTextNode(" · ")); }
+        var a = el("a", null, link.label);
+        a.href = link.href;
+        a.rel = "noopener noreferrer";
+        a.target = "_blank";
+        links.appendChild(a);
+      });
+      li.appendChild(links);
+    }
     return li;
   }
 
