@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import fsspec
@@ -400,12 +401,11 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(15)
 
 
-@pytest.fixture(scope="module")
-def scheduler_address(tmp_path_factory: pytest.TempPathFactory):
-    """`dask scheduler` and two `dask worker` processes on localhost, a random free port."""
+@contextmanager
+def dask_processes(where: Path, workers: int):
+    """Run `dask scheduler` and `workers` `dask worker` processes on localhost, a random free port."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    where = tmp_path_factory.mktemp("dask-cluster")  # not the repository: paths must be absolute
     dask = [sys.executable, "-m", "dask"]
     procs: list[subprocess.Popen] = []
     logs = []
@@ -419,25 +419,33 @@ def scheduler_address(tmp_path_factory: pytest.TempPathFactory):
     try:
         start("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard",
               name="scheduler")
-        for i in range(2):
+        for i in range(workers):
             start("worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
                   "--name", f"w{i}", "--local-directory", str(where / f"w{i}"), name=f"worker{i}")
         deadline = time.monotonic() + 120
         while True:
             try:
                 with Client(address, timeout="5s", set_as_default=False) as c:
-                    c.wait_for_workers(2, timeout=max(1, deadline - time.monotonic()))
+                    c.wait_for_workers(workers, timeout=max(1, deadline - time.monotonic()))
                 break
             except OSError:
                 if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
                     raise
                 time.sleep(0.5)
-        yield address
+        yield address, procs
     finally:
         for p in reversed(procs):
             _stop(p)
         for log in logs:
             log.close()
+
+
+@pytest.fixture(scope="module")
+def scheduler_address(tmp_path_factory: pytest.TempPathFactory):
+    """A separately started scheduler and two workers (in a folder that is not the repository's,
+    so the articles' paths must travel as absolute paths)."""
+    with dask_processes(tmp_path_factory.mktemp("dask-cluster"), 2) as (address, _):
+        yield address
 
 
 def test_separate_scheduler_and_workers_write_the_bytes_of_jobs_1(
@@ -448,3 +456,30 @@ def test_separate_scheduler_and_workers_write_the_bytes_of_jobs_1(
                                        "--scheduler", scheduler_address])
     assert result.exit_code == 2, result.output  # the two unreadable files, as with --jobs 1
     assert read_reports(tmp_path) == jobs1
+
+
+def test_a_lost_scheduler_is_one_line_exit_2(corpus: Path, root: Path, tmp_path: Path,
+                                             monkeypatch) -> None:
+    """The scheduler goes away after the first article: one line, exit 2, no report replaced."""
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "audit.json").write_text("previous\n", encoding="utf-8")
+    with dask_processes(tmp_path, 1) as (address, procs):
+        run_ordered = dask_engine.run_ordered
+
+        def killing(*args):  # noqa: ANN002, ANN202
+            results = run_ordered(*args)
+            yield next(results)
+            os.killpg(procs[0].pid, signal.SIGKILL)  # the scheduler
+            procs[0].wait(15)
+            yield from results
+
+        monkeypatch.setattr(dask_engine, "run_ordered", killing)
+        result = CliRunner().invoke(main, ["audit", str(corpus), "-r", str(root / "reference"),
+                                           "--out", str(out), "--no-cache", "--scheduler", address])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith(f"claimaudit: error: lost the connection to the Dask scheduler at {address}")
+    assert (out / "audit.json").read_text(encoding="utf-8") == "previous\n"
+    assert not list(out.glob(".*.tmp"))

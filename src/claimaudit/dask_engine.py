@@ -120,6 +120,13 @@ class DaskSession:
     def __init__(self, scheduler: object, jobs: int | None) -> None:
         self.cluster: LocalCluster | None = None
         self.owned = True
+        # distributed logs a lost connection with tracebacks; ours is one line (--debug keeps them)
+        self._levels = {} if debug_enabled() else {
+            name: logging.getLogger(name).level for name in
+            ["distributed", *(n for n in logging.root.manager.loggerDict
+                              if n.startswith("distributed."))]}
+        for name in self._levels:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         if scheduler is None:
             n = jobs or default_jobs()
             try:
@@ -168,6 +175,8 @@ class DaskSession:
             except Exception:  # noqa: BLE001
                 pass
             self.cluster = None
+        for name, level in self._levels.items():
+            logging.getLogger(name).setLevel(level)
 
 
 def payload_key(reference: ReferenceSet, settings: Settings) -> str:
