@@ -24,6 +24,8 @@ import fsspec
 import pytest
 from click.testing import CliRunner
 from distributed import Client, LocalCluster
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import claimaudit
 from claimaudit import dask_engine
@@ -318,6 +320,38 @@ def test_url_display_paths(memory_corpus: str, corpus: Path) -> None:
     assert len(shown) == 9  # 8 files in corp/, 1 in sub/; colds.md given twice is audited once
     assert [(e.path, e.error.split(":")[0]) for e in errors] == [
         ("memory://nowhere/", "no such file or directory"), ("nosuchprotocol://x/a.txt", "cannot open")]
+
+
+_SEGMENT = st.text(alphabet="abcXYZ019_-. ", min_size=1, max_size=6).filter(
+    lambda t: t not in (".", "..") and t.strip() == t)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.lists(_SEGMENT, max_size=2).map(tuple), _SEGMENT,
+                          st.sampled_from([".txt", ".md", ".markdown", ".html", ".htm", ".json", ""])),
+                max_size=8, unique=True))
+def test_url_folder_display_paths_property(entries) -> None:  # noqa: ANN001
+    """Under memory://prop/: every article file not below a hidden name, shown as URL + "/" + path, sorted."""
+    fs = fsspec.filesystem("memory")
+    fs.rm("/prop", recursive=True) if fs.exists("/prop") else None
+    fs.mkdir("/prop")
+    expected = set()
+    for folders, stem, suffix in entries:
+        rel = "/".join([*folders, stem + suffix])
+        if any(fs.isfile("/prop/" + "/".join([*folders[:i]])) for i in range(1, len(folders) + 1)) \
+                or fs.isdir("/prop/" + rel):
+            continue  # a file where a folder should be, or the reverse: not a valid tree
+        fs.pipe("/prop/" + rel, b"Magnesium may help.\n")
+        if suffix not in (".json", "") and not any(part.startswith(".") for part in rel.split("/")):
+            expected.add("memory://prop/" + rel)
+    try:
+        for url in ("memory://prop", "memory://prop/"):
+            files, errors = discover_sources([url])
+            shown = [s for _, s in files]
+            assert not errors and shown == sorted(shown) and set(shown) == expected
+            assert all(src == s for src, s in files)
+    finally:
+        fs.rm("/prop", recursive=True)
 
 
 @pytest.mark.parametrize("value, url", [
