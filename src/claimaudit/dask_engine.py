@@ -147,6 +147,7 @@ class DaskSession:
                 self.client = Client(str(scheduler), timeout=f"{CONNECT_TIMEOUT}s",
                                      set_as_default=False)
             except Exception as exc:  # noqa: BLE001 - OSError (timeout), ValueError (bad address)
+                self.close()
                 raise EngineError(f"cannot reach {self.where} (tried for {CONNECT_TIMEOUT} s): "
                                   f"{_one_line(exc)}") from None
         try:
