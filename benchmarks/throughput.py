@@ -1,6 +1,7 @@
 """Throughput, memory and cache benchmark of `claimaudit audit` on a real news corpus.
 
     .venv/bin/python benchmarks/throughput.py [--corpus DIR] [--jobs N] [--sample N] [--repeat N]
+    .venv/bin/python benchmarks/throughput.py --engine dask [--sample N] [--repeat N]
 
 Default corpus: ../shared/benchmarks/corpora/fakehealth/ (2,164 health news
 stories, 1.47 million words; read in place, never copied). Every measurement
@@ -27,6 +28,16 @@ runs in a fresh child process, so the figures of one do not leak into the next:
    doubled (every file twice, through symbolic links in a temporary folder);
    with --compare-in-memory also for the previous in-memory writer
    (`audit()` + `report_dict` + `write_reports`).
+
+With --engine dask it measures the Dask engine instead (issue 17; each run
+--no-cache, in a fresh child process): `--jobs 2` against `--engine dask` on a
+2-worker LocalCluster (started and closed inside the run), both on the corpus
+and on its first article alone (the fixed cost: cluster start, worker imports,
+scattering the reference set), then against a separately started `dask
+scheduler` with two `dask worker` processes (first run: workers cold; second:
+their Auditor already built). Overhead per article = (dask corpus - dask one
+article) - (local corpus - local one article), over the articles after the
+first. It also checks that the audit.json bytes are the same.
 
 Figures are wall-clock seconds (the fastest of --repeat runs, default 1),
 ratios against the same invocation's floor or baseline; "cpu" is user+system
@@ -248,6 +259,119 @@ def make_reference(src: Path, dest: Path, factor: int = 100, subjects: bool = Tr
     return count
 
 
+# --- the Dask engine (issue 17) ----------------------------------------------------
+
+
+def _start_cluster(where: Path) -> tuple[str, list[subprocess.Popen]]:
+    """Start `dask scheduler` and two single-threaded `dask worker`s on localhost."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    dask = [PYTHON, "-m", "dask"]
+    cmds = [[*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"]]
+    cmds += [[*dask, "worker", address, "--nthreads", "1", "--no-dashboard", "--name", f"w{i}",
+              "--local-directory", str(where / f"w{i}")] for i in range(2)]
+    procs = [subprocess.Popen(c, cwd=where, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              stdin=subprocess.DEVNULL, start_new_session=True) for c in cmds]
+    from distributed import Client
+
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with Client(address, timeout="5s", set_as_default=False) as c:
+                c.wait_for_workers(2, timeout=max(1.0, deadline - time.monotonic()))
+            return address, procs
+        except OSError:
+            if time.monotonic() > deadline:
+                _stop_cluster(procs)
+                raise
+            time.sleep(0.5)
+
+
+def _stop_cluster(procs: list[subprocess.Popen]) -> None:
+    import signal
+
+    for p in reversed(procs):
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGTERM)
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait(15)
+
+
+def dask_benchmark(corpus: Path, files: list[Path], reference: Path, tmp: Path) -> None:
+    """--jobs 2 against a 2-worker LocalCluster and a separately started cluster."""
+    n = len(files)
+    one = tmp / "one-article"
+    one.mkdir()
+    (one / files[0].name).symlink_to(files[0].resolve())
+    print(f"corpus: {corpus} ({n} files); one article: {files[0].name}")
+
+    def run(target: Path, tag: str, *extra: str) -> dict:
+        return audit(target, reference, tmp / f"out-{tag}", "--no-cache", *extra)
+
+    def line(label: str, r: dict, per: int) -> None:
+        # No memory figure: the workers of a LocalCluster are started from a thread of the
+        # child (and a separate cluster's are not its children), so PSS would miss them.
+        print(f"  {label:<52} {r['seconds']:6.2f} s  {per / r['seconds']:6.0f} articles/s  "
+              f"cpu {r['cpu']:5.1f} s", flush=True)
+
+    local_n = run(corpus, "local", "--jobs", "2")
+    line("local, --jobs 2", local_n, n)
+    dask_n = run(corpus, "dask", "--engine", "dask", "--jobs", "2")
+    line("dask, LocalCluster of 2 workers (started in the run)", dask_n, n)
+    local_1 = run(one, "local1", "--jobs", "2")
+    line("local, --jobs 2, one article", local_1, 1)
+    dask_1 = run(one, "dask1", "--engine", "dask", "--jobs", "2")
+    line("dask, LocalCluster, one article", dask_1, 1)
+    same = (tmp / "out-local" / "audit.json").read_bytes() == \
+        (tmp / "out-dask" / "audit.json").read_bytes()
+    fixed = dask_1["seconds"] - local_1["seconds"]
+    per_article = ((dask_n["seconds"] - dask_1["seconds"])
+                   - (local_n["seconds"] - local_1["seconds"])) / max(1, n - 1)
+    local_per = (local_n["seconds"] - local_1["seconds"]) / max(1, n - 1)
+    print(f"  LocalCluster / --jobs 2 on the corpus: {dask_n['seconds'] / local_n['seconds']:.2f}x;"
+          f" audit.json {'byte-identical' if same else 'DIFFERENT'}")
+    print(f"  fixed cost of the LocalCluster (one article, dask - local): {fixed:.2f} s "
+          f"wall, {dask_1['cpu'] - local_1['cpu']:.2f} s cpu")
+    cpu_extra = ((dask_n["cpu"] - dask_1["cpu"]) - (local_n["cpu"] - local_1["cpu"])) / max(1, n - 1)
+    print(f"  cpu per article (client, scheduler and workers): "
+          f"{(dask_n['cpu'] - dask_1['cpu']) / max(1, n - 1) * 1000:.2f} ms on the LocalCluster, "
+          f"{(local_n['cpu'] - local_1['cpu']) / max(1, n - 1) * 1000:.2f} ms with --jobs 2 "
+          f"({cpu_extra * 1000:+.2f} ms; cpu moves less than wall-clock on a busy machine)")
+    print(f"  overhead per article (after the fixed cost): {per_article * 1000:+.2f} ms, "
+          f"against {local_per * 1000:.2f} ms per article with --jobs 2 "
+          f"({per_article / local_per:+.1%})")
+
+    where = tmp / "cluster"
+    where.mkdir()
+    address, procs = _start_cluster(where)
+    try:
+        cold = run(corpus, "sched-cold", "--scheduler", address)
+        line("dask, separate scheduler + 2 workers, workers cold", cold, n)  # cpu: client only
+        warm = run(corpus, "sched-warm", "--scheduler", address)
+        line("dask, separate scheduler + 2 workers, workers warm", warm, n)
+        warm1 = run(one, "sched-one", "--scheduler", address)
+        line("dask, separate scheduler, warm, one article", warm1, 1)
+    finally:
+        _stop_cluster(procs)
+    same = all((tmp / f"out-{t}" / "audit.json").read_bytes()
+               == (tmp / "out-local" / "audit.json").read_bytes() for t in ("sched-cold", "sched-warm"))
+    print(f"  separate cluster (warm) / --jobs 2: {warm['seconds'] / local_n['seconds']:.2f}x; "
+          f"audit.json {'byte-identical' if same else 'DIFFERENT'} to --jobs 2")
+    print(f"  fixed cost on a running cluster (one article, warm dask - local): "
+          f"{warm1['seconds'] - local_1['seconds']:.2f} s")
+    warm_per = ((warm["seconds"] - warm1["seconds"])
+                - (local_n["seconds"] - local_1["seconds"])) / max(1, n - 1)
+    print(f"  overhead per article on the running cluster: {warm_per * 1000:+.2f} ms "
+          f"({warm_per / local_per:+.1%} of --jobs 2's {local_per * 1000:.2f} ms)")
+
+
 # --- report ----------------------------------------------------------------------
 
 
@@ -261,6 +385,8 @@ def main() -> None:
     parser.add_argument("--compare-in-memory", action="store_true",
                         help="also measure the previous in-memory writer's peak memory")
     parser.add_argument("--skip-100x", action="store_true")
+    parser.add_argument("--engine", choices=["local", "dask"], default="local",
+                        help="dask: measure the Dask engine against --jobs 2 (only that)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run each measurement N times and keep the fastest (default 1)")
     a = parser.parse_args()
@@ -290,6 +416,10 @@ def main() -> None:
             for p in files:
                 (doubled / half / p.name).symlink_to(p.resolve())
 
+        if a.engine == "dask":
+            dask_benchmark(corpus, files, a.reference, tmp)
+            print(f"load average at the end {os.getloadavg()[0]:.2f}")
+            return
         rows: list[tuple[str, str]] = []
 
         def show(label: str, text: str) -> None:

@@ -14,7 +14,11 @@
   process boundary. Results are taken in path order, so the output does not
   depend on `jobs`;
 - caches: an article whose bytes, display path, reference set, settings and
-  code are unchanged is read from `cache.ArticleCache` instead of audited.
+  code are unchanged is read from `cache.ArticleCache` instead of audited;
+- scales out: with `engine="dask"` the articles that are not cached are
+  audited on a Dask cluster instead of the pool (`dask_engine.DaskRunner`);
+  the results come back in the same order to the same writer, so the files
+  are the same bytes.
 
 Unreadable files become report errors, as in `pipeline.audit` (both call
 `pipeline.audit_file`).
@@ -33,14 +37,30 @@ from pathlib import Path
 from typing import Any
 
 from .cache import ArticleCache, context_key
-from .ingest import IngestError, read_bytes
-from .pipeline import Auditor, Settings, audit_file, discover
+from .ingest import IngestError
+from .pipeline import Auditor, Settings, audit_file
 from .records import InputError, ReferenceSet
+from .sources import discover_sources, read_source, read_source_bytes
 from .streaming import (STREAM_FORMATS, ArticleOutput, StreamingReportWriter, load_json,
                         render_article)
 
 # Fewer files than this to audit: no pool (forking costs more than it saves).
 MIN_PARALLEL_FILES = 4
+ENGINES = ("local", "dask")
+
+
+class EngineError(Exception):
+    """The engine cannot run (dask missing, scheduler unreachable): one line, exit 2."""
+
+
+def resolve_engine(engine: str | None, scheduler: object = None) -> str:
+    """Return "local" or "dask": the engine asked for, else "dask" when a scheduler is given."""
+    engine = engine or ("dask" if scheduler is not None else "local")
+    if engine not in ENGINES:
+        raise EngineError(f"unknown engine {engine!r}; use {' or '.join(ENGINES)}")
+    if engine == "local" and scheduler is not None:
+        raise EngineError("--scheduler needs --engine dask")
+    return engine
 
 
 def default_jobs() -> int:
@@ -84,6 +104,8 @@ def audit_to_files(
     progress: bool | None = None,
     full_doc: bool = False,
     csv_bom: bool = False,
+    engine: str | None = None,
+    scheduler: object = None,
 ) -> BatchResult:
     """Audit files and folders and write json/csv/markdown reports into `out`.
 
@@ -94,17 +116,23 @@ def audit_to_files(
     progress: show a progress bar on stderr (None: only when stderr is a terminal).
     full_doc: also return the complete report document (for other formats).
     csv_bom: start claims.csv with a UTF-8 byte order mark (for Excel).
+    engine: "local" (the process pool) or "dask" (a Dask cluster: `scheduler`,
+    an address or a `distributed.Client`, else a LocalCluster of `jobs`
+    workers); a scheduler alone implies "dask". Raises EngineError when the
+    engine cannot run.
+    paths may also be fsspec URLs (see `sources`).
     """
     settings = settings or Settings()
     jobs = jobs or default_jobs()
-    files, errors = discover(paths)
+    engine = resolve_engine(engine, scheduler)
+    files, errors = discover_sources(paths)
     cache = ArticleCache(cache_dir, context_key(reference, settings)) if cache_dir else None
-    plan: list[tuple[Path, str, str | None]] = []  # (path, shown, sha256 of a cached entry)
+    plan: list[tuple[str | Path, str, str | None]] = []  # (path, shown, sha256 of a cached entry)
     for path, shown in files:
         sha = None
         if cache is not None:
             try:
-                sha = hashlib.sha256(read_bytes(path, shown)).hexdigest()
+                sha = hashlib.sha256(read_source_bytes(path, shown)).hexdigest()
             except IngestError:
                 sha = None
             if sha is not None and not cache.has(shown, sha):
@@ -113,11 +141,12 @@ def audit_to_files(
     if cache is not None:
         cache.prepare()
     misses = [(str(path), shown) for path, shown, sha in plan if sha is None]
+    runner = (_Runner(reference, settings, cache, jobs) if engine == "local"
+              else _dask_runner(reference, settings, cache, jobs, scheduler))
     scratch = tempfile.TemporaryDirectory(prefix="claimaudit-") if out is None else None
     writer = StreamingReportWriter(scratch.name if scratch else out,
                                    () if scratch else formats, reference, settings.describe(),
                                    keep_json=full_doc, csv_bom=csv_bom)
-    runner = _Runner(reference, settings, cache, jobs)
     result = BatchResult(doc={}, written=[], files=len(plan), jobs=jobs)
     try:
         results = runner.start(misses)
@@ -159,6 +188,16 @@ def audit_to_files(
     result.written = writer.written
     result.errors = sorted(errors, key=lambda e: (e.path, e.error))
     return result
+
+
+def _dask_runner(reference: ReferenceSet, settings: Settings, cache: ArticleCache | None,
+                 jobs: int, scheduler: object) -> Any:
+    try:
+        from .dask_engine import DaskRunner
+    except ImportError as exc:
+        raise EngineError(f"--engine dask needs dask.distributed ({exc}); "
+                          "pip install 'claimaudit[dask]'") from None
+    return DaskRunner(reference, settings, cache, jobs, scheduler)
 
 
 class _NoBar:
@@ -251,7 +290,7 @@ def _work(item: tuple[str, str]) -> ArticleOutput | InputError:
 def _audit_render(auditor: Auditor, cache: ArticleCache | None, path: str,
                   shown: str) -> ArticleOutput | InputError:
     """Audit one file, render it and store it in the cache."""
-    report = audit_file(auditor, path, shown)
+    report = audit_file(auditor, path, shown, read=read_source)
     if isinstance(report, InputError):
         return report
     output = render_article(report)

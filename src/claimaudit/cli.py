@@ -132,6 +132,17 @@ def strength_reader_option(f):  # noqa: ANN001, ANN201 - click decorator
              "one, or the fine-tuned encoder (see `claimaudit strength --reader`).")(f)
 
 
+def engine_options(f):  # noqa: ANN001, ANN201 - click decorator
+    """Add --engine local|dask and --scheduler ADDRESS (issue 17, docs/scale-out.md)."""
+    f = click.option("--scheduler", default=None, metavar="ADDRESS",
+                     help="Run on the Dask cluster at ADDRESS (tcp://host:8786); implies --engine "
+                          "dask. Without it, --engine dask starts a LocalCluster of --jobs workers.")(f)
+    return click.option(
+        "--engine", type=click.Choice(["local", "dask"]), default=None,
+        help="local: this machine's process pool [default]; dask: a Dask cluster (needs "
+             "claimaudit[dask]). The reports are the same bytes either way.")(f)
+
+
 def _require_reader(reader: str, option: str) -> None:
     """Fail once, before any article is read, when the encoder reader is asked for but cannot load."""
     if reader == "encoder":
@@ -250,12 +261,14 @@ SMALL_BATCH = 10
 @click.option("--no-cache", is_flag=True,
               help="Neither read nor write the cache (articles and parsed reference set).")
 @strength_reader_option
+@engine_options
 def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | None,
               formats: str, quiet: bool, statistics: bool, csv_bom: bool,
               config_file: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
               fail_on: str | None, exit_zero: bool | None, min_score: float | None,
               show_unverified: bool, color: bool | None, jobs: int, cache_dir: str | None,
-              no_cache: bool, strength_reader: str) -> None:
+              no_cache: bool, strength_reader: str, engine: str | None,
+              scheduler: str | None) -> None:
     """Audit articles (files or folders of .txt, .md, .html) and write reports.
 
     Prints the findings first (overstated, contradicted, and unverified claims
@@ -291,12 +304,15 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | Non
     settings = replace(cfg.settings(), strength_reader=strength_reader)
     # issue 6: parallel, cached, and streamed to the files (memory does not grow
     # with the corpus); `doc` is complete only when html or a stream format needs it.
-    from .batch import audit_to_files
+    from .batch import EngineError, audit_to_files
 
-    result = audit_to_files(
-        list(paths), ref, settings, files_out, wanted, jobs=jobs, cache_dir=cache_path,
-        full_doc=show_unverified or any(f not in ("json", "csv", "markdown") for f in wanted),
-        csv_bom=csv_bom)
+    try:
+        result = audit_to_files(
+            list(paths), ref, settings, files_out, wanted, jobs=jobs, cache_dir=cache_path,
+            full_doc=show_unverified or any(f not in ("json", "csv", "markdown") for f in wanted),
+            csv_bom=csv_bom, engine=engine, scheduler=scheduler)
+    except EngineError as exc:
+        raise InputProblem(str(exc)) from None
     doc, written = result.doc, list(result.written)
     if "html" in wanted:  # issue 4: one page per article + index.html
         from .html_report import write_html

@@ -15,7 +15,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -400,17 +400,42 @@ def audit(
     paths: Sequence[str | Path] | str | Path,
     reference: ReferenceSet | Sequence[str | Path] | str | Path = "reference",
     settings: Settings | None = None,
+    *,
+    engine: str | None = None,
+    scheduler: object = None,
+    jobs: int | None = None,
 ) -> AuditReport:
-    """Audit files and folders against a reference set and return the report."""
+    """Audit files, folders and URLs against a reference set and return the report.
+
+    engine: "local" (default: this process) or "dask": the articles are audited
+    on a Dask cluster, `scheduler` (an address such as tcp://host:8786, or a
+    `distributed.Client`), else a LocalCluster of `jobs` worker processes
+    started and closed here. A scheduler alone implies "dask". The report is
+    the same whichever engine runs it.
+    """
+    from .batch import resolve_engine
+    from .sources import discover_sources, read_source
+
     if isinstance(paths, (str, Path)):
         paths = [paths]
     if not isinstance(reference, ReferenceSet):
         reference = load_reference([reference] if isinstance(reference, (str, Path)) else reference)
-    auditor = Auditor(reference, settings)
-    files, errors = discover(paths)
+    settings = settings or Settings()
+    files, errors = discover_sources(paths)
+    if resolve_engine(engine, scheduler) == "dask":
+        try:
+            from .dask_engine import audit_reports
+        except ImportError as exc:
+            from .batch import EngineError
+
+            raise EngineError(f"the dask engine needs dask.distributed ({exc}); "
+                              "pip install 'claimaudit[dask]'") from None
+        results = audit_reports(files, reference, settings, scheduler=scheduler, jobs=jobs)
+    else:
+        auditor = Auditor(reference, settings)
+        results = (audit_file(auditor, path, shown, read=read_source) for path, shown in files)
     articles = []
-    for path, shown in files:
-        result = audit_file(auditor, path, shown)
+    for result in results:
         if isinstance(result, InputError):
             errors.append(result)
         else:
@@ -419,20 +444,23 @@ def audit(
         reference=reference,
         articles=tuple(articles),
         errors=tuple(sorted(errors, key=lambda e: (e.path, e.error))),
-        settings=auditor.settings.describe(),
+        settings=settings.describe(),
     )
 
 
-def audit_file(auditor: Auditor, path: str | Path, shown: str) -> ArticleReport | InputError:
+def audit_file(auditor: Auditor, path: str | Path, shown: str,
+               read: Callable[[str | Path, str], Article] = read_article,
+               ) -> ArticleReport | InputError:
     """Read and audit one file; return its report, or an InputError saying why not.
 
+    `read` turns (path, shown) into an Article (`sources.read_source` also reads URLs).
     Never raises for a bad file: an unreadable or binary file is an InputError
     with the ingest reason, and any unexpected exception becomes "internal
     error: ..." so one file cannot stop a batch. With CLAIMAUDIT_DEBUG=1 (the
     CLI's --debug) unexpected exceptions propagate with their traceback.
     """
     try:
-        return auditor.audit_article(read_article(path, shown))
+        return auditor.audit_article(read(path, shown))
     except IngestError as exc:
         return InputError(exc.path, exc.reason)
     except Exception as exc:  # noqa: BLE001 - the batch must go on; --debug re-raises
