@@ -164,11 +164,38 @@ def dumps(doc: dict[str, Any]) -> str:
     return encode(doc) + "\n"
 
 
+def umask_mode() -> int:
+    """Return the mode a new file gets from open(): 0o666 less the process umask.
+
+    `tempfile.mkstemp` creates files 0600; a report renamed into place from one
+    would stay unreadable to others (a web server serving the HTML report).
+    """
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def mkstemp_public(prefix: str, suffix: str, dir: str | Path) -> tuple[int, str]:
+    """`tempfile.mkstemp`, then the file's mode set as open() would (0o666 & ~umask)."""
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=dir)
+    if hasattr(os, "fchmod"):
+        try:
+            os.fchmod(fd, umask_mode())
+        except BaseException:
+            os.close(fd)
+            os.unlink(tmp)
+            raise
+    return fd, tmp
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write a file through a temporary file and a rename, never half-written."""
+    """Write a file through a temporary file and a rename, never half-written.
+
+    The file gets the mode open() would give it (0o666 less the umask).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = mkstemp_public(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)

@@ -27,7 +27,6 @@ import io
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _json_str  # the C version when available
@@ -45,6 +44,7 @@ from .report import (
     markdown_head,
     markdown_middle,
     markdown_row,
+    mkstemp_public,
     report_document,
     summary_dict,
 )
@@ -180,7 +180,7 @@ class StreamingReportWriter:
             raise
 
     def _open(self, key: str, name: str, binary: bool = False) -> Any:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out)
+        fd, tmp = mkstemp_public(prefix=f".{name}.", suffix=".tmp", dir=self.out)
         try:
             fh = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
         except BaseException:
@@ -269,7 +269,7 @@ class StreamingReportWriter:
         flagged_tmp = self._files["md_flagged"][1]
         self._close("md_rows")
         self._close("md_flagged")
-        fd, tmp = tempfile.mkstemp(prefix=".summary.md.", suffix=".tmp", dir=self.out)
+        fd, tmp = mkstemp_public(prefix=".summary.md.", suffix=".tmp", dir=self.out)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 for line in markdown_head(summary, len(self.reference.claims)):
