@@ -28,13 +28,13 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .cache import ArticleCache, context_key
 from .ingest import IngestError, read_bytes
-from .pipeline import Auditor, Settings, audit_file, discover
+from .pipeline import Auditor, Discovery, Settings, audit_file, discover
 from .records import InputError, ReferenceSet
 from .streaming import (STREAM_FORMATS, ArticleOutput, StreamingReportWriter, load_json,
                         render_article)
@@ -82,6 +82,7 @@ def audit_to_files(
     cache_dir: str | Path | None = None,
     progress: bool | None = None,
     full_doc: bool = False,
+    discovery: Discovery | None = None,
 ) -> BatchResult:
     """Audit files and folders and write json/csv/markdown reports into `out`.
 
@@ -91,10 +92,14 @@ def audit_to_files(
     cache_dir: the article cache's folder, or None for no cache.
     progress: show a progress bar on stderr (None: only when stderr is a terminal).
     full_doc: also return the complete report document (for other formats).
+    discovery: which entries folder walks skip; the `out` folder is always skipped.
     """
     settings = settings or Settings()
     jobs = jobs or default_jobs()
-    files, errors = discover(paths)
+    discovery = discovery or Discovery()
+    if out is not None:
+        discovery = replace(discovery, skip_dirs=(*discovery.skip_dirs, str(out)))
+    files, errors = discover(paths, discovery)
     cache = ArticleCache(cache_dir, context_key(reference, settings)) if cache_dir else None
     plan: list[tuple[Path, str, str | None]] = []  # (path, shown, sha256 of a cached entry)
     for path, shown in files:
