@@ -349,6 +349,7 @@ class Auditor:
             path=article.path, sha256=article.sha256, title=article.title,
             encoding=article.encoding, kind=article.kind, sentence_count=len(sentences),
             findings=tuple(findings), skipped=skipped, unused_suppressions=tuple(unused),
+            warnings=_located(article),
         )
 
     def _judge(self, claim: Claim, match: Match) -> Finding:
@@ -395,8 +396,8 @@ def apply_suppressions(
 ) -> tuple[list[Finding], list[tuple[int, str]]]:
     """Mark findings suppressed by config or inline comments; return unused suppressions.
 
-    `<!-- claimaudit: ignore CODE -->` covers the next claim after the comment;
-    `disable CODE` ... `enable CODE` covers a region (no codes: everything). A
+    `<!-- claimaudit: ignore CODE -->` covers the next claim after the comment,
+    or, when it trails text on its line, the claims on that line; `disable CODE` ... `enable CODE` covers a region (no codes: everything). A
     code is a reference id (MG-012) or a rule code (CA201).
     """
     out = list(findings)
@@ -422,13 +423,20 @@ def apply_suppressions(
             continue
         if f.rule in ignored or (f.reference_id or "") in ignored:
             out[i] = replace(f, suppressed=True)
+    ends = [f.claim.sentence.end for f in out]
     for offset, directive, codes in article.suppressions:
         if directive != "ignore":
             continue
-        nxt = next((i for i, s in enumerate(starts) if s > offset), None)
-        if nxt is not None and hits(out[nxt], codes) and out[nxt].verdict != "supported":
-            out[nxt] = replace(out[nxt], suppressed=True)
-            used.add(offset)
+        line_start = article.text.rfind("\n", 0, offset) + 1
+        if _trails_text(article, line_start, offset):  # "Claim. <!-- claimaudit: ignore X -->"
+            targets = [i for i in range(len(out)) if starts[i] < offset and ends[i] > line_start]
+        else:
+            nxt = next((i for i, s in enumerate(starts) if s > offset), None)
+            targets = [] if nxt is None else [nxt]
+        for i in targets:
+            if hits(out[i], codes) and out[i].verdict != "supported":
+                out[i] = replace(out[i], suppressed=True)
+                used.add(offset)
     for start, end, codes, _ in regions:
         for i, f in enumerate(out):
             if start < starts[i] < end and hits(f, codes) and f.verdict != "supported":

@@ -68,7 +68,7 @@ def finding_dict(path: str, f: Finding, occurrence: int = 0) -> dict[str, Any]:
         ],
         "candidates": [{"reference_id": c.reference_id, "score": c.score} for c in f.candidates],
         "suppressed": f.suppressed,
-        "fingerprint": fingerprint(path, s.text, f.reference_id, occurrence),
+        "fingerprint": fingerprint(path, s.prose, f.reference_id, occurrence),
     }
 
 
@@ -84,11 +84,11 @@ def article_dict(a: ArticleReport) -> dict[str, Any]:
     seen: dict[tuple[str, str | None], int] = {}
     claims = []
     for f in sorted(a.findings, key=lambda f: (f.claim.sentence.start, f.claim.sentence.end)):
-        key = (normalize(f.claim.sentence.text), f.reference_id)
+        key = (normalize(f.claim.sentence.prose), f.reference_id)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
         claims.append(finding_dict(a.path, f, occurrence))
-    return {
+    d = {
         "path": a.path,
         "sha256": a.sha256,
         "title": a.title,
@@ -106,6 +106,10 @@ def article_dict(a: ArticleReport) -> dict[str, Any]:
                                 for o, d in a.unused_suppressions],
         "counts": a.counts(),
     }
+    if a.warnings:  # only when there are some, so that reports without any keep their bytes
+        d["warnings"] = [{"line": line, "column": col, "message": msg}
+                         for line, col, msg in a.warnings]
+    return d
 
 
 def summary_dict(counts: Sequence[Mapping[str, int]], errors: int) -> dict[str, int]:

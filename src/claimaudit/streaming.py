@@ -107,24 +107,28 @@ class ArticleOutput:
     counts: dict[str, int] = field(default_factory=dict)
     # Each verdict of an unsuppressed claim, once: enough to apply --fail-on.
     verdicts: tuple[str, ...] = ()
+    warnings: tuple[dict[str, Any], ...] = ()  # the report entry's "warnings" (line, column, message)
 
     def header(self) -> dict[str, Any]:
         """Return the fields but the two texts as a JSON-able dict (the cache entry's header)."""
         return {"path": self.path, "md_row": self.md_row,
                 "md_flagged": list(self.md_flagged), "sentence_count": self.sentence_count,
-                "counts": self.counts, "verdicts": list(self.verdicts)}
+                "counts": self.counts, "verdicts": list(self.verdicts),
+                "warnings": list(self.warnings)}
 
     @classmethod
     def from_header(cls, d: Mapping[str, Any], json: bytes, csv: bytes) -> ArticleOutput:
         """Rebuild from `header`'s dict and the two texts."""
         return cls(path=d["path"], json=json, csv=csv, md_row=d["md_row"],
                    md_flagged=tuple(d["md_flagged"]), sentence_count=d["sentence_count"],
-                   counts=dict(d["counts"]), verdicts=tuple(d["verdicts"]))
+                   counts=dict(d["counts"]), verdicts=tuple(d["verdicts"]),
+                   warnings=tuple(d.get("warnings", ())))
 
     def summary(self) -> dict[str, Any]:
         """Return the article as the CLI's summary table and --fail-on read it."""
         return {"path": self.path, "sentence_count": self.sentence_count, "counts": self.counts,
-                "claims": [{"verdict": v, "suppressed": False} for v in self.verdicts]}
+                "claims": [{"verdict": v, "suppressed": False} for v in self.verdicts],
+                **({"warnings": list(self.warnings)} if self.warnings else {})}
 
 
 def render_article(a: ArticleReport) -> ArticleOutput:
@@ -135,7 +139,7 @@ def render_article(a: ArticleReport) -> ArticleOutput:
                          csv=csv_rows(d).encode("utf-8"),
                          md_row=markdown_row(d), md_flagged=tuple(markdown_flagged(d)),
                          sentence_count=d["sentence_count"], counts=d["counts"],
-                         verdicts=tuple(verdicts))
+                         verdicts=tuple(verdicts), warnings=tuple(d.get("warnings", ())))
 
 
 # --- the writer ------------------------------------------------------------------
