@@ -256,8 +256,8 @@ def _write_streams(doc: dict, streams: list[str], out: str | None,
         except IngestError:
             return None
 
-    located = ci_formats.with_suppression_positions(
-        doc, text_of, lambda path: ignored_codes(settings, path))
+    located = ci_formats.with_html_source_positions(ci_formats.with_suppression_positions(
+        doc, text_of, lambda path: ignored_codes(settings, path)))
     renderers = {"sarif": ci_formats.render_sarif, "github": ci_formats.render_github,
                  "junit": ci_formats.render_junit,
                  "concise": ci_formats.render_concise_with_unused}

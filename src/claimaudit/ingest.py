@@ -648,3 +648,74 @@ def html_text(source: str) -> str:
         if collapsed.strip("#|- "):  # not just the markers of an empty heading, item or row
             lines.append(collapsed)
     return "\n\n".join(lines) + ("\n" if lines else "")
+
+
+_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # as html.unescape
+
+
+def html_text_map(source: str) -> tuple[str, list[int]]:
+    """Return `html_text(source)` and, for each of its characters, its offset in `source`.
+
+    -1 marks characters the extraction added (line breaks between blocks, the
+    "# " of headings, "- " of list items). Used to point SARIF and GitHub
+    annotations of .html articles at the page source; the audit itself never
+    needs it.
+    """
+    parser = _TextExtractor(track=True)
+    parser.feed(source)
+    origins = parser.origins or {}
+    orig: list[int] = []
+    for i, part in enumerate(parser.parts):
+        o = origins.get(i)
+        if o is None:
+            orig.extend([-1] * len(part))
+        elif o[1] is None:  # " <!--comment--> ": the comment's characters are the source's
+            orig.append(-1)
+            orig.extend(range(o[0], o[0] + len(part) - 2))
+            orig.append(-1)
+        elif "&" not in o[1]:
+            orig.extend(range(o[0], o[0] + len(o[1])))
+        else:
+            at, raw, pos = o[0], o[1], 0
+            for m in _CHARREF.finditer(raw):
+                orig.extend(range(at + pos, at + m.start()))
+                orig.extend([at + m.start()] * len(html.unescape(m.group(0))))
+                pos = m.end()
+            orig.extend(range(at + pos, at + len(raw)))
+    raw_text = "".join(parser.parts).replace("\xa0", " ")
+    out: list[str] = []
+    out_orig: list[int] = []
+    offset = 0
+    for line in raw_text.split("\n"):
+        base = offset
+        offset += len(line) + 1
+        words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+        collapsed = " ".join(line[a:b] for a, b in words)
+        if not collapsed.strip("#|- "):
+            continue
+        if out:
+            out.append("\n\n")
+            out_orig.extend((-1, -1))
+        for k, (a, b) in enumerate(words):
+            if k:
+                out.append(" ")
+                out_orig.append(orig[base + a - 1])
+            out.append(line[a:b])
+            out_orig.extend(orig[base + a:base + b])
+    if out:
+        out.append("\n")
+        out_orig.append(-1)
+    return "".join(out), out_orig
+
+
+def source_span(origins: list[int], source: str, start: int, end: int) -> tuple[int, int] | None:
+    """Map an extracted-text span [start, end) to its span in the HTML source (None if synthetic)."""
+    inside = [o for o in origins[start:end] if o >= 0]
+    if not inside:
+        return None
+    last = inside[-1]
+    stop = last + 1
+    if source.startswith("&", last):
+        m = _CHARREF.match(source, last)
+        stop = m.end() if m else stop
+    return inside[0], stop
