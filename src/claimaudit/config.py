@@ -20,7 +20,7 @@ Keys (the same names in both files; in `claimaudit.toml` they are top level):
     ignore = ["VC-001", "CA401"]              # reference ids, rule codes or prefixes ("CA4")
     per-file-ignores = { "faq/*.md" = ["CA401"] }   # glob -> codes
     exit-zero = false                         # always exit 0 unless there is an error
-    exclude = ["build", "dist", ...]          # gitignore-style globs folder walks skip (replaces the defaults)
+    exclude = ["build", "dist", ...]          # globs folder walks skip (replaces the defaults)
     extend-exclude = ["drafts/"]              # more globs, added to `exclude`
     respect-gitignore = true                  # also skip what .gitignore files ignore
 
@@ -101,7 +101,7 @@ class Config:
         )
 
     def discovery(self, *skip_dirs: str | Path) -> Discovery:
-        """Return what folder walks skip: the globs (relative to the config file), .gitignore, `skip_dirs`."""
+        """Return what folder walks skip: the globs, .gitignore files and `skip_dirs`."""
         base = str(Path(self.path).parent) if self.path else "."
         return Discovery(exclude=self.exclude, extend_exclude=self.extend_exclude, base=base,
                          respect_gitignore=self.respect_gitignore,

@@ -44,7 +44,8 @@ _EMPHASIS = frozenset({"strong_open", "strong_close", "em_open", "em_close", "s_
 class Layout:
     """Where the article text of a Markdown source is (offsets into the source)."""
 
-    blocks: tuple[tuple[int, int, str], ...]  # (start, end, kind): heading | paragraph | list-item | table-row
+    # (start, end, kind), kind: heading | paragraph | list-item | table-row
+    blocks: tuple[tuple[int, int, str], ...]
     masked: tuple[tuple[int, int], ...]  # not article text
     hidden: tuple[tuple[int, int], ...]  # markup inside article text, left out of a claim's text
     comments: tuple[tuple[int, str], ...]  # (offset, comment text) of HTML comments outside code
@@ -53,6 +54,7 @@ class Layout:
 
 @lru_cache(maxsize=1)
 def _parser() -> Any:
+    """Return the shared markdown-it parser."""
     from markdown_it import MarkdownIt
 
     # text_join would merge escapes and entities into the text around them, hiding
@@ -119,6 +121,7 @@ def parse(text: str) -> Layout:
 
 
 def _runs(state: bytearray, value: int) -> tuple[tuple[int, int], ...]:
+    """Return the (start, end) runs of `value` in `state`."""
     pattern = re.compile(re.escape(bytes([value])) + b"+")
     return tuple((m.start(), m.end()) for m in pattern.finditer(state))
 
@@ -155,6 +158,7 @@ class _Builder:
         return a, b
 
     def _mark(self, a: int, b: int, value: int) -> None:
+        """Set the state of the characters in [a, b)."""
         if b > a:
             self.state[a:b] = bytes([value]) * (b - a)
 
@@ -214,6 +218,7 @@ class _Builder:
     # -- tables: one unit a row, cells kept with their inner pipes -------------------
 
     def row(self, line: int) -> None:
+        """Start a table row: its line between the outer pipes is text."""
         self.end_row()
         a, b = self._line(line)
         src = self.text[a:b]
@@ -246,6 +251,7 @@ class _Builder:
                 self.comments.append((k + ca, comment))
 
     def end_row(self) -> None:
+        """Close the open table row as one block."""
         if self._row is None:
             return
         line = self._row[0]
@@ -256,6 +262,7 @@ class _Builder:
     # -- raw HTML blocks: tags and comments out, the text between them in ------------
 
     def html_block(self, first: int, last: int) -> None:
+        """Make a raw HTML block's text (not its tags or comments) article text, a block a line."""
         for n in range(first, last):
             a, b = self._line(n)
             self._mark(a, b, VISIBLE)
@@ -458,6 +465,7 @@ def marked(text: str, masked: tuple[tuple[int, int], ...], hidden: tuple[tuple[i
 
 
 def _overlapping(ranges: tuple[tuple[int, int], ...], start: int, end: int) -> list[tuple[int, int]]:
+    """Return the sorted ranges that overlap [start, end)."""
     i = bisect.bisect_right(ranges, (start, 1 << 62)) - 1
     out = []
     for a, b in ranges[max(i, 0):]:

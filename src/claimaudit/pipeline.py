@@ -93,7 +93,7 @@ class Discovery:
 
 
 class _Ignores:
-    """Gitignore-style matchers that apply inside one folder: (spec, the folder's path from its base)."""
+    """Gitignore-style matchers for one walk: the exclusion globs and the .gitignore files."""
 
     def __init__(self, rules: Discovery, root: Path) -> None:
         import pathspec
@@ -126,6 +126,7 @@ class _Ignores:
                     self.top.append((spec, _prefix_from(folder, absroot)))
 
     def read(self, path: Path) -> object | None:
+        """Read a .gitignore file into a matcher (None when it cannot be read)."""
         try:
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
@@ -397,7 +398,8 @@ def apply_suppressions(
     """Mark findings suppressed by config or inline comments; return unused suppressions.
 
     `<!-- claimaudit: ignore CODE -->` covers the next claim after the comment,
-    or, when it trails text on its line, the claims on that line; `disable CODE` ... `enable CODE` covers a region (no codes: everything). A
+    or, when it trails text on its line, the claims on that line;
+    `disable CODE` ... `enable CODE` covers a region (no codes: everything). A
     code is a reference id (MG-012) or a rule code (CA201).
     """
     out = list(findings)
