@@ -185,15 +185,16 @@ def test_property_markdown_offsets_and_markup(doc: str) -> None:
 
 
 @pytest.mark.parametrize("wrap", ["**{}**", "_{}_", "[{}](https://example.org/a)", "[{}][1]",
-                                  "<https://example.org/{}>"])
+                                  "<https://example.org/{}>", "<b>{}</b>", "&amp;{}", "{}&nbsp;",
+                                  "<br>{}"])
 def test_markdown_markup_around_a_word_leaves_the_claim_text(wrap: str) -> None:
     word = "cures"
     text = f"Intro.\n\nMagnesium {wrap.format(word)} cramps in days.\n\n[1]: https://example.org\n"
     (u,) = [u for u in units(text, "md") if "Magnesium" in u.text]
     assert u.text == f"Magnesium {wrap.format(word)} cramps in days."
-    expected = ("Magnesium https://example.org/cures cramps in days." if wrap.startswith("<")
-                else "Magnesium cures cramps in days.")
-    assert u.prose == expected
+    expected = {"<https://example.org/{}>": "Magnesium https://example.org/cures cramps in days.",
+                "&amp;{}": "Magnesium &cures cramps in days."}
+    assert u.prose == expected.get(wrap, "Magnesium cures cramps in days.")
 
 
 _MD_ALPHABET = st.sampled_from(list("ab X.*_`[]()<>!#|-~\\&;\n \t>") + [

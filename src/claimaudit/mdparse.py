@@ -37,6 +37,9 @@ _FRONT_TITLE = re.compile(r"^title\s*[:=]\s*(.+?)\s*$", re.MULTILINE)
 COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _HTML_TAG = re.compile(r"<(?:script|style)\b.*?</(?:script|style)\s*>|<!--.*?(?:-->|\Z)|<[^>]*>",
                        re.DOTALL | re.IGNORECASE)
+_BREAKING_TAG = re.compile(
+    r"</?(?:br|p|div|li|ul|ol|hr|img|table|thead|tbody|tr|td|th|h[1-6]|blockquote|pre|dd|dt|dl|"
+    r"section|article|figure|figcaption|details|summary)\b", re.IGNORECASE)
 _EMPHASIS = frozenset({"strong_open", "strong_close", "em_open", "em_close", "s_open", "s_close"})
 
 
@@ -332,8 +335,12 @@ def _inline_ranges(c: str, children: list[Any]) -> list[tuple[int, int, int, str
             i = skip_ws()
         elif t == "text_special":
             expect(tok.markup)
-            if tok.info == "escape":
+            if tok.info == "escape":  # "\\*": the backslash is markup
                 out.append((i, i + 1, HIDDEN, None))
+            elif tok.info == "entity" and tok.content.isspace():  # "&nbsp;" reads as a space
+                out.append((i, i + len(tok.markup), MASKED, None))
+            elif tok.info == "entity" and tok.content == tok.markup[:1]:  # "&amp;" reads as "&"
+                out.append((i + 1, i + len(tok.markup), HIDDEN, None))
             i += len(tok.markup)
         elif t in _EMPHASIS:
             expect(tok.markup)
@@ -350,7 +357,9 @@ def _inline_ranges(c: str, children: list[Any]) -> list[tuple[int, int, int, str
         elif t == "html_inline":
             expect(tok.content)
             comment = tok.content if tok.content.startswith("<!--") else None
-            out.append((i, i + len(tok.content), MASKED if comment else HIDDEN, comment))
+            # A tag that breaks text ("<br>", "<p>") reads as a space; "<b>", "<sup>" as nothing.
+            spacer = comment is not None or _BREAKING_TAG.match(tok.content) is not None
+            out.append((i, i + len(tok.content), MASKED if spacer else HIDDEN, comment))
             i += len(tok.content)
         elif t == "link_open":
             kind = tok.markup or "link"

@@ -267,6 +267,10 @@ def _segment_blocks(article: Article) -> tuple[Sentence, ...]:
                 e += 1
             previous_end = e
             plain = " ".join(marks[s:e].replace("\0", "").split())
+            if block == "table-row":  # a row whose first or last cell is code: no stray pipe
+                plain = plain.strip("| ")
+            if not plain:
+                continue
             line, col = position(starts, s)
             end_line, end_col = position(starts, e)
             units.append(Sentence(
