@@ -57,6 +57,8 @@ NOT_TEXT = [
     ("HTML comment",     f"Intro.\n\n<!-- {CLAIM} -->\n"),
     ("inline comment",   f"Intro. <!-- {CLAIM} --> More.\n"),
     ("image alt text",   f"Intro.\n\n![{CLAIM}](colds.png)\n"),
+    ("comment over lines in an HTML block", f"<div>\n<!-- {CLAIM}\n-->\nIntro.\n</div>\n"),
+    ("script in an HTML block", f"<div>\n<script>var s = '{CLAIM}';</script>\n</div>\n"),
 ]
 # fmt: on
 
@@ -92,6 +94,10 @@ TEXT = [
      "Taking vitamin C every day prevents colds\\.", 1, 1),
     ("after a comment", f"<!-- draft -->\n{CLAIM}\n",                            CLAIM, 2, 1),
     ("CRLF",           f"Intro.\r\n\r\n> {CLAIM}\r\n",                            CLAIM, 3, 3),
+    ("HTML in a quote", f"> <p>{CLAIM}</p>\n",                                   CLAIM, 1, 6),
+    ("inline tags in a list item", f"- one\n- <span>{CLAIM}</span>\n",
+     f"<span>{CLAIM}</span>", 2, 3),
+    ("HTML block in a list item", f"- one\n- <div>{CLAIM}</div>\n",           CLAIM, 2, 8),
 ]
 # fmt: on
 
@@ -188,6 +194,14 @@ def test_suppression_comments(tmp_path: Path, mini: Path, kind: str, doc: str,
     got = {f.claim.sentence.prose.split()[0] for f in art.findings if f.suppressed}
     assert got == suppressed
     assert all(f.verdict == "contradicted" for f in art.findings if f.suppressed)
+
+
+def test_suppression_comment_inside_a_quote(tmp_path: Path, mini: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(f"> <!-- claimaudit: ignore VC-001 -->\n> {CLAIM}\n", encoding="utf-8")
+    (art,) = audit([path], load_reference([mini / "reference"])).articles
+    assert [(f.verdict, f.suppressed) for f in art.findings] == [("contradicted", True)]
+    assert not art.unused_suppressions
 
 
 # (comment, warning or None)

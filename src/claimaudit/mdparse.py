@@ -104,7 +104,7 @@ def parse(text: str) -> Layout:
         elif t == "tr_open" and tok.map:
             builder.row(tok.map[0])
         elif t == "html_block" and tok.map:
-            builder.html_block(tok.map[0], tok.map[1])
+            builder.html_block(tok, "list-item" if "list_item_open" in containers else "paragraph")
         elif t == "inline" and tok.map:
             if heading:
                 builder.inline(tok, "heading")
@@ -264,21 +264,30 @@ class _Builder:
 
     # -- raw HTML blocks: tags and comments out, the text between them in ------------
 
-    def html_block(self, first: int, last: int) -> None:
-        """Make a raw HTML block's text (not its tags or comments) article text, a block a line."""
-        for n in range(first, last):
-            a, b = self._line(n)
-            self._mark(a, b, VISIBLE)
-        a, b = self._line(first)[0], self._line(last - 1)[1]
-        for m in _HTML_TAG.finditer(self.text, a, b):
+    def html_block(self, tok: Any, kind: str) -> None:
+        """Make a raw HTML block's text (not its tags or comments) article text, a block a line.
+
+        Only the part of each line that is the block's content counts: in a quote or
+        a list item, the "> " or "- " before it is a container's marker.
+        """
+        first, last = tok.map
+        lines = []
+        for i, cl in enumerate(tok.content.split("\n")[: last - first]):
+            a, b = self._line(first + i)
+            src = self.text[a:b]
+            at = len(src) - len(cl) if src.endswith(cl) else src.find(cl)
+            if at >= 0 and cl.strip():
+                lines.append((a + at, a + at + len(cl)))
+                self._mark(a + at, a + at + len(cl), VISIBLE)
+        if not lines:
+            return
+        for m in _HTML_TAG.finditer(self.text, lines[0][0], lines[-1][1]):
             self._mark(m.start(), m.end(), MASKED)
             if m.group(0).startswith("<!--") and m.group(0).endswith("-->"):
                 self.comments.append((m.start(), m.group(0)))
-        for n in range(first, last):  # one block a line, as the text segmenter reads lines
-            la, lb = self._line(n)
-            if self.text[la:lb].strip() and any(not ch.isspace() for ch, v in
-                                                zip(self.text[la:lb], self.state[la:lb]) if v):
-                self._block(la, lb, "paragraph")
+        for a, b in lines:
+            if any(not ch.isspace() for ch, v in zip(self.text[a:b], self.state[a:b]) if v):
+                self._block(a, b, kind)
 
 
 def _to_source(c_starts: list[int], s_starts: list[int], ca: int, cb: int) -> list[tuple[int, int]]:
