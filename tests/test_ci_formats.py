@@ -198,11 +198,71 @@ def test_sarif_region_is_exact(doc: dict) -> None:
         "shorten colds.")
 
 
-def test_sarif_html_article_points_at_the_file_only(doc: dict) -> None:
+def test_sarif_html_article_without_its_source_points_at_the_file_only(doc: dict) -> None:
     result = sarif_dict(doc)["runs"][0]["results"][-1]
     assert result["locations"] == [{"physicalLocation": {
         "artifactLocation": {"uri": "site/page,%20one.html"}}}]
     assert result["properties"]["extractedTextLine"] == 8
+    assert result["message"]["text"].startswith('"Taking vitamin C every day prevents colds." ')
+
+
+# (page source, sentence, its (line, column, end line, end column) in the source)
+# fmt: off
+HTML_SOURCES = [
+    ("plain paragraph",
+     "<html><body>\n<h1>Colds</h1>\n<p>Taking vitamin C every day prevents colds.</p>\n</body></html>\n",
+     "Taking vitamin C every day prevents colds.", (3, 4, 3, 46)),
+    ("entity and inline tags inside the sentence",
+     "<p>\n  Taking <b>vitamin&nbsp;C</b> every day prevents colds.\n</p>",
+     "Taking vitamin C every day prevents colds.", (2, 3, 2, 57)),
+    ("after a script and a comment, CRLF line ends",
+     "<script>var a = '<p>x</p>';</script>\r\n<!-- note -->\r\n<div><p>Taking vitamin C every day "
+     "prevents colds.</p></div>\r\n",
+     "Taking vitamin C every day prevents colds.", (3, 9, 3, 51)),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("page", "sentence", "where"), [c[1:] for c in HTML_SOURCES],
+                         ids=[c[0] for c in HTML_SOURCES])
+def test_html_findings_point_at_the_page_source(tmp_path: Path, monkeypatch, page: str,
+                                                sentence: str, where: tuple) -> None:
+    from claimaudit.ci_formats import with_html_source_positions
+    from claimaudit.ingest import article_from_text
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "page.html").write_bytes(page.encode("utf-8"))
+    text = article_from_text(page, kind="html").text
+    start = text.index(sentence)
+    c = claim(sentence, "contradicted", "CA301", "VC-001", path="page.html")
+    c.update(start=start, end=start + len(sentence))
+    d = report_doc()
+    d["articles"] = [article("page.html", [c], kind="html")]
+    located = with_html_source_positions(d)
+    line, col, end_line, end_col = where
+    assert located["articles"][0]["claims"][0]["source"] == {
+        "line": line, "column": col, "end_line": end_line, "end_column": end_col}
+    region = sarif_dict(located)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
+    gh = render_github(located).splitlines()[0]
+    assert gh.startswith(f"::error file=page.html,line={line},col={col},endLine={end_line},"
+                         f"endColumn={end_col},title=claimaudit (CA301)::\"{sentence}\" contradicted")
+    source = page.replace("\r\n", "\n").split("\n")
+    if line == end_line:  # the region holds the sentence's first and last words as written
+        quoted = source[line - 1][col - 1:end_col - 1]
+        assert quoted.startswith("Taking") and quoted.endswith("colds.")
+
+
+def test_html_source_positions_skip_a_page_changed_since_the_audit(tmp_path: Path, monkeypatch) -> None:
+    from claimaudit.ci_formats import with_html_source_positions
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "page.html").write_text("<p>Something else entirely now.</p>", encoding="utf-8")
+    c = claim("Taking vitamin C every day prevents colds.", "contradicted", "CA301", "VC-001",
+              path="page.html")
+    d = report_doc()
+    d["articles"] = [article("page.html", [c], kind="html")]
+    assert "source" not in with_html_source_positions(d)["articles"][0]["claims"][0]
 
 
 def test_sarif_leaves_out_supported_and_suppressed(doc: dict) -> None:
@@ -227,8 +287,9 @@ GITHUB_LINES = [
     ("unverified -> notice",
      "::notice file=docs/colds.md,line=10,col=1,endLine=10,endColumn=37,title=claimaudit (CA401)::"
      "unverified: Reason: unverified."),
-    ("html: file only, comma escaped in the property",
+    ("html without its source: file only, sentence quoted, comma escaped in the property",
      "::error file=site/page%2C one.html,title=claimaudit (CA301)::"
+     "\"Taking vitamin C every day prevents colds.\" "
      "contradicted: Reason: contradicted. Suggested wording: Regular vitamin C may slightly shorten colds."),
 ]
 # fmt: on

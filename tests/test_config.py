@@ -164,7 +164,7 @@ def test_fail_on_is_kept_in_severity_order(in_tmp: Path) -> None:
 ERRORS = [
     # id,                          claimaudit.toml content,                   message (after "claimaudit.toml: ")
     ("unknown key, close match",   "fail_on = []\n",                          "fail_on: unknown key; did you mean 'fail-on'?"),
-    ("unknown key",                "colour = true\n",                         "colour: unknown key (known: reference, min-score, fail-on, select, ignore, per-file-ignores, exit-zero)"),
+    ("unknown key",                "colour = true\n",                         "colour: unknown key (known: reference, min-score, fail-on, select, ignore, per-file-ignores, exit-zero, exclude, extend-exclude, respect-gitignore)"),
     ("min-score not a number",     'min-score = "high"\n',                    "min-score: must be a number from 0 to 100, got 'high'"),
     ("min-score a boolean",        "min-score = true\n",                      "min-score: must be a number from 0 to 100, got True"),
     ("min-score out of range",     "min-score = 130\n",                       "min-score: must be from 0 to 100, got 130"),
@@ -177,7 +177,8 @@ ERRORS = [
     ("per-file-ignores bad code",  '[per-file-ignores]\n"*.md" = ["nope"]\n', "per-file-ignores.*.md: 'nope' is neither a reference id (VC-001) nor a rule code (CA201)"),
     ("exit-zero not a boolean",    'exit-zero = "yes"\n',                     "exit-zero: must be true or false, got 'yes'"),
     ("reference empty string",     'reference = [""]\n',                      "reference: must be a list of non-empty strings, got ['']"),
-    ("invalid TOML",               "fail-on = [\n",                           "invalid TOML ("),
+    ("exclude not strings",        "exclude = [1]\n",                         "exclude: must be a list of non-empty strings, got [1]"),
+    ("respect-gitignore not bool", 'respect-gitignore = "no"\n',              "respect-gitignore: must be true or false, got 'no'"),
 ]
 # fmt: on
 

@@ -75,10 +75,17 @@ def test_html_drops_scripts_nav_hidden_and_decodes_entities() -> None:
     assert html_text(page) == "# Magnesium & pain\n\nIt helps muscles.\n\n- One item\n"
 
 
-def test_suppression_comments_are_parsed_and_masked() -> None:
-    a = article_from_text("<!-- claimaudit: ignore MG-012, CA201 -->\nText here.\n", kind="md")
+@pytest.mark.parametrize("kind", ["txt", "md"])
+def test_suppression_comments_are_parsed_and_masked(kind: str) -> None:
+    text = "<!-- claimaudit: ignore MG-012, CA201 -->\nText here.\n"
+    a = article_from_text(text, kind=kind)
     assert a.suppressions == ((0, "ignore", ("MG-012", "CA201")),)
-    assert a.masked == ((0, 41),)
+    if kind == "txt":
+        assert a.masked == ((0, 41),)
+    else:  # Markdown: everything but article text is masked (here: the comment and newlines)
+        hidden = {i for s, e in a.masked for i in range(s, e)}
+        assert set(range(41)) <= hidden
+        assert not hidden & set(range(text.index("Text"), text.index(".") + 1))
 
 
 # --- reading files ------------------------------------------------------------------

@@ -32,13 +32,13 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .cache import ArticleCache, context_key
-from .ingest import IngestError
-from .pipeline import Auditor, Settings, audit_file
+from .ingest import IngestError, read_bytes
+from .pipeline import Auditor, Discovery, Settings, audit_file
 from .records import InputError, ReferenceSet
 from .sources import discover_sources, read_source, read_source_bytes
 from .streaming import (STREAM_FORMATS, ArticleOutput, StreamingReportWriter, load_json,
@@ -106,6 +106,7 @@ def audit_to_files(
     csv_bom: bool = False,
     engine: str | None = None,
     scheduler: object = None,
+    discovery: Discovery | None = None,
 ) -> BatchResult:
     """Audit files and folders and write json/csv/markdown reports into `out`.
 
@@ -121,11 +122,15 @@ def audit_to_files(
     workers); a scheduler alone implies "dask". Raises EngineError when the
     engine cannot run.
     paths may also be fsspec URLs (see `sources`).
+    discovery: which entries folder walks skip; the `out` folder is always skipped.
     """
     settings = settings or Settings()
     jobs = jobs or default_jobs()
     engine = resolve_engine(engine, scheduler)
-    files, errors = discover_sources(paths)
+    discovery = discovery or Discovery()
+    if out is not None:
+        discovery = replace(discovery, skip_dirs=(*discovery.skip_dirs, str(out)))
+    files, errors = discover_sources(paths, discovery)
     cache = ArticleCache(cache_dir, context_key(reference, settings)) if cache_dir else None
     plan: list[tuple[str | Path, str, str | None]] = []  # (path, shown, sha256 of a cached entry)
     for path, shown in files:

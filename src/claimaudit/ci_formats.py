@@ -16,8 +16,10 @@ Suppressed claims are left out of SARIF and GitHub output (JUnit lists them
 as skipped). Positions: `line`/`column` are 1-based and `end_column` is
 exclusive, counted in Unicode code points (SARIF `columnKind`
 `unicodeCodePoints`). For HTML articles the report's positions index the
-extracted article text, not the file, so SARIF and GitHub point at the file
-only (no line), and carry the extracted-text position as properties.
+extracted article text, not the file: `with_html_source_positions` maps each
+sentence back to the page source, so SARIF and GitHub point at its line and
+column there, quote the sentence in the message, and SARIF keeps the
+extracted-text position as properties.
 
 `with_suppression_positions` adds line and column to each unused suppression
 (the report records its offset only); the CLI calls it before rendering.
@@ -145,6 +147,76 @@ def _position(text: str, offset: int) -> dict[str, Any]:
     return pos
 
 
+def read_html_source(path: str) -> str | None:
+    """Return an .html article's decoded source (newlines normalized), or None if unreadable."""
+    from .ingest import IngestError, decode, normalize_newlines, read_bytes
+
+    try:
+        return normalize_newlines(decode(read_bytes(path, path))[0])
+    except (IngestError, ValueError):
+        return None
+
+
+def with_html_source_positions(
+    doc: dict[str, Any], source_of: Callable[[str], str | None] = read_html_source,
+) -> dict[str, Any]:
+    """Return a copy of `doc` whose .html articles' claims (and unused suppressions) carry `source`:
+    the line and column of the sentence in the page source, for SARIF and GitHub annotations.
+
+    The report's offsets for .html index the extracted text; the extraction is
+    run again with a character map (`ingest.html_text_map`). An article whose
+    source cannot be read, or changed since the audit (its extracted text no
+    longer holds the sentence), keeps no source position.
+    """
+    from .ingest import html_text_map, source_span
+    from .segment import line_starts, position
+
+    out = dict(doc)
+    articles = []
+    for article in doc.get("articles", []):
+        items = [c for c in article.get("claims", [])] + list(article.get("unused_suppressions") or [])
+        source = source_of(article["path"]) if article.get("kind") == "html" and items else None
+        if source is None:
+            articles.append(article)
+            continue
+        text, origins = html_text_map(source)
+        starts = line_starts(source)
+
+        def locate(item: dict[str, Any], start: int, end: int) -> dict[str, Any]:
+            span = source_span(origins, source, start, end)
+            if span is None:
+                return item
+            (line, col), (end_line, end_col) = position(starts, span[0]), position(starts, span[1])
+            return {**item, "source": {"line": line, "column": col, "end_line": end_line,
+                                       "end_column": end_col}}
+
+        claims = [locate(c, c["start"], c["end"]) if text[c["start"]:c["end"]] == c["text"] else c
+                  for c in article.get("claims", [])]
+        entries = []
+        for e in article.get("unused_suppressions") or []:
+            m = _COMMENT_RE.match(text, int(e["offset"]))
+            entries.append(locate(e, m.start(), m.end()) if m else e)
+        articles.append({**article, "claims": claims, "unused_suppressions": entries})
+    out["articles"] = articles
+    return out
+
+
+def _where(article: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, int] | None:
+    """Return the item's (line, column, end_line, end_column) in the file, or None."""
+    if positioned(article) and item.get("line"):
+        return {"line": item["line"], "column": item["column"],
+                "end_line": item.get("end_line", item["line"]),
+                "end_column": item.get("end_column", item["column"])}
+    return item.get("source")
+
+
+def _quoted(article: Mapping[str, Any], claim: Mapping[str, Any], message: str) -> str:
+    """Quote the sentence in front of the message for .html articles (their lines are markup)."""
+    if positioned(article):
+        return message
+    return f"\"{one_line(claim['text'], 300)}\" {message}"
+
+
 # --- SARIF --------------------------------------------------------------------
 
 
@@ -167,7 +239,11 @@ def sarif_rules() -> list[dict[str, Any]]:
 
 def _sarif_location(article: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(article["path"])}}
-    if positioned(article) and item.get("line"):
+    where = _where(article, item)
+    if where is not None and not positioned(article):  # .html: the sentence in the page source
+        physical["region"] = {"startLine": where["line"], "startColumn": where["column"],
+                              "endLine": where["end_line"], "endColumn": where["end_column"]}
+    elif positioned(article) and item.get("line"):
         region = {"startLine": item["line"], "startColumn": item["column"],
                   "endLine": item.get("end_line", item["line"]),
                   "endColumn": item.get("end_column", item["column"])}
@@ -201,7 +277,7 @@ def _sarif_result(article: Mapping[str, Any], claim: Mapping[str, Any],
         "ruleId": claim["rule"],
         "ruleIndex": index[claim["rule"]],
         "level": level_of(claim["verdict"], claim["rule"]),
-        "message": {"text": finding_message(claim)},
+        "message": {"text": _quoted(article, claim, finding_message(claim))},
         "locations": [_sarif_location(article, claim)],
         "partialFingerprints": {"claimauditFingerprint/v1": claim["fingerprint"]},
         "properties": {k: v for k, v in props.items() if v is not None},
@@ -282,10 +358,10 @@ def github_line(command: str, article: Mapping[str, Any], item: Mapping[str, Any
                 message: str) -> str:
     """Return one workflow command: `::error file=...,line=...,title=claimaudit (CA301)::...`."""
     props = [f"file={_gh_property(article['path'])}"]
-    if positioned(article) and item.get("line"):
-        props += [f"line={item['line']}", f"col={item['column']}",
-                  f"endLine={item.get('end_line', item['line'])}",
-                  f"endColumn={item.get('end_column', item['column'])}"]
+    where = _where(article, item)
+    if where is not None:
+        props += [f"line={where['line']}", f"col={where['column']}",
+                  f"endLine={where['end_line']}", f"endColumn={where['end_column']}"]
     props.append(f"title={_gh_property(f'claimaudit ({code})')}")
     return f"::{command} {','.join(props)}::{_gh_data(message)}"
 
@@ -302,7 +378,7 @@ def render_github(doc: Mapping[str, Any]) -> str:
         for a, claim in reported({"articles": [article]}):
             command = GITHUB_COMMANDS[level_of(claim["verdict"], claim["rule"])]
             items.append((claim.get("start", 0), 0, github_line(
-                command, a, claim, claim["rule"], finding_message(claim))))
+                command, a, claim, claim["rule"], _quoted(a, claim, finding_message(claim)))))
         for a, entry in unused({"articles": [article]}):
             items.append((entry.get("offset", 0), 1, github_line(
                 "notice", a, entry, UNUSED_RULE, unused_message(entry))))

@@ -153,7 +153,7 @@ _RESEARCH_ACTIVITY, _VERB_C, _AUX_C = (Caseless(p) for p in (RESEARCH_ACTIVITY, 
 
 def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str | None:
     """Return why a unit is not a claim, or None when it is one."""
-    text = sentence.text.strip()
+    text = sentence.prose.strip()
     if sentence.block == "heading":
         return "heading"
     if in_reference_list:
@@ -213,7 +213,7 @@ def match_text(sentence: Sentence, topic: str, previous: str = "") -> str:
     lead-in, and a sentence that opens with a demonstrative ("These include ...")
     gets the sentence before it, which says what "these" are.
     """
-    text = sentence.text
+    text = sentence.prose
     if previous and _DEMONSTRATIVE_OPENING.match(text):
         text = f"{previous} {text}"
     if topic:
@@ -411,21 +411,21 @@ def read_claims(sentences: Sequence[Sentence], topic: str = "", reader: str = "l
     in_refs = False
     for s in sentences:
         if s.block == "heading":
-            in_refs = bool(REFERENCE_HEADING.match(s.text))
+            in_refs = bool(REFERENCE_HEADING.match(s.prose))
         reasons.append(non_claim_reason(s, in_refs and s.block != "heading"))
     claim_idx = [i for i, r in enumerate(reasons) if r is None]
-    readings = read_many([sentences[i].text for i in claim_idx], reader)
+    readings = read_many([sentences[i].prose for i in claim_idx], reader)
     by_index = dict(zip(claim_idx, readings))
     out: list[Claim] = []
     for i, s in enumerate(sentences):
         prev = sentences[i - 1] if i else None
-        previous = prev.text if prev is not None and prev.block == s.block else ""
+        previous = prev.prose if prev is not None and prev.block == s.block else ""
         reason = reasons[i]
         if reason is not None:
             out.append(Claim(sentence=s, is_claim=False, kind=reason, strength=0, negated=False))
             continue
         out.append(Claim(sentence=s, is_claim=True, kind="claim", match_text=match_text(s, topic, previous),
-                         **_read_fields(s.text, by_index[i])))
+                         **_read_fields(s.prose, by_index[i])))
     return tuple(out)
 
 
@@ -437,8 +437,8 @@ def _read_fields(text: str, reading: StrengthReading) -> dict:
 
 def reread(claims: Sequence[Claim], reader: str) -> list[Claim]:
     """The claims with strength, negation and cues read again with ``reader``'s level model (one batch)."""
-    readings = read_many([c.sentence.text for c in claims], reader)
-    return [replace(c, **_read_fields(c.sentence.text, r)) for c, r in zip(claims, readings)]
+    readings = read_many([c.sentence.prose for c in claims], reader)
+    return [replace(c, **_read_fields(c.sentence.prose, r)) for c, r in zip(claims, readings)]
 
 
 def cue_words(cues: Sequence[Cue], kinds: Sequence[str] | None = None) -> list[str]:

@@ -291,7 +291,7 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | Non
         raise InputProblem(f"only one of {', '.join(STREAM_FORMATS)} can go to stdout "
                            f"(asked for {', '.join(streams)}); give --out DIR to write files")
     if not paths:
-        paths = ("corpus",)
+        raise InputProblem("nothing to audit; pass files or folders, e.g. claimaudit audit corpus/")
     cfg = _load_config(paths, config_file, {
         "reference": (reference or None, "--reference"),
         **_selection_overrides(select, ignore, fail_on, exit_zero, min_score),
@@ -310,10 +310,12 @@ def audit_cmd(paths: tuple[str, ...], reference: tuple[str, ...], out: str | Non
         result = audit_to_files(
             list(paths), ref, settings, files_out, wanted, jobs=jobs, cache_dir=cache_path,
             full_doc=show_unverified or any(f not in ("json", "csv", "markdown") for f in wanted),
-            csv_bom=csv_bom, engine=engine, scheduler=scheduler)
+            csv_bom=csv_bom, engine=engine, scheduler=scheduler,
+            discovery=cfg.discovery(out))
     except EngineError as exc:
         raise InputProblem(str(exc)) from None
     doc, written = result.doc, list(result.written)
+    _warn_input(doc, paths)
     if "html" in wanted:  # issue 4: one page per article + index.html
         from .html_report import write_html
 
@@ -374,8 +376,8 @@ def _write_streams(doc: dict, streams: list[str], out: str | None,
         except IngestError:
             return None
 
-    located = ci_formats.with_suppression_positions(
-        doc, text_of, lambda path: ignored_codes(settings, path))
+    located = ci_formats.with_html_source_positions(ci_formats.with_suppression_positions(
+        doc, text_of, lambda path: ignored_codes(settings, path)))
     renderers = {"sarif": ci_formats.render_sarif, "github": ci_formats.render_github,
                  "junit": ci_formats.render_junit,
                  "concise": ci_formats.render_concise_with_unused}
@@ -388,6 +390,17 @@ def _write_streams(doc: dict, streams: list[str], out: str | None,
             written.append(Path(out) / STREAM_FILES[fmt])
             write_atomic(written[-1], text)
     return written
+
+
+def _warn_input(doc: dict, paths) -> None:  # noqa: ANN001
+    """Warn on stderr: misspelled claimaudit directives (file:line), no article found."""
+    for a in doc["articles"]:
+        for w in a.get("warnings", ()):
+            click.echo(f"claimaudit: warning: {a['path']}:{w['line']}:{w['column']}: {w['message']}",
+                       err=True)
+    if paths and not doc["articles"] and not doc["errors"]:
+        click.echo(f"claimaudit: warning: no article (.txt, .md, .html) found in "
+                   f"{', '.join(paths)}", err=True)
 
 
 def exit_code(doc: dict, cfg) -> ExitCode:  # noqa: ANN001 - config.Effective
@@ -637,11 +650,12 @@ def check_cmd(paths: tuple[str, ...], reference: tuple[str, ...], config_file: s
     ref = _load_reference(cfg)
     _require_reader(strength_reader, "--strength-reader")
     settings = replace(cfg.settings(), strength_reader=strength_reader)
-    report = audit(files, ref, settings)
+    report = audit(files, ref, settings, discovery=cfg.discovery())
     if "-" in paths:
         article = Auditor(ref, settings).audit_article(_stdin_article(stdin_filename))
         report = replace(report, articles=report.articles + (article,))
     doc = report_dict(report)
+    _warn_input(doc, files)
 
     use_color = color_enabled(color, sys.stdout)
     if fmt == "json":

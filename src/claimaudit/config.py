@@ -21,6 +21,9 @@ Keys (the same names in both files; in `claimaudit.toml` they are top level):
     ignore = ["VC-001", "CA401"]              # reference ids, rule codes or prefixes ("CA4")
     per-file-ignores = { "faq/*.md" = ["CA401"] }   # glob -> codes
     exit-zero = false                         # always exit 0 unless there is an error
+    exclude = ["build", "dist", ...]          # globs folder walks skip (replaces the defaults)
+    extend-exclude = ["drafts/"]              # more globs, added to `exclude`
+    respect-gitignore = true                  # also skip what .gitignore files ignore
 
 An unknown key or a bad value raises `ConfigError` with `file: key: problem`;
 the CLI turns it into exit code 2.
@@ -40,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from .match import MatchSettings
-from .pipeline import Settings
+from .pipeline import DEFAULT_EXCLUDE, Discovery, Settings
 from .verdict import RULES
 
 CONFIG_NAME = "claimaudit.toml"
@@ -59,6 +62,9 @@ DEFAULTS: dict[str, Any] = {
     "ignore": (),
     "per-file-ignores": (),
     "exit-zero": False,
+    "exclude": DEFAULT_EXCLUDE,
+    "extend-exclude": (),
+    "respect-gitignore": True,
 }
 KEYS = tuple(DEFAULTS)
 
@@ -82,6 +88,9 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exit_zero: bool = False
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
     path: str | None = None  # the config file used, if any
     found_by: str = "none"  # --config | CLAIMAUDIT_CONFIG | discovery | none
     sources: tuple[tuple[str, str], ...] = field(default=())  # (key, origin)
@@ -94,6 +103,13 @@ class Config:
             ignore=self.ignore,
             per_file_ignores=self.per_file_ignores,
         )
+
+    def discovery(self, *skip_dirs: str | Path) -> Discovery:
+        """Return what folder walks skip: the globs, .gitignore files and `skip_dirs`."""
+        base = str(Path(self.path).parent) if self.path else "."
+        return Discovery(exclude=self.exclude, extend_exclude=self.extend_exclude, base=base,
+                         respect_gitignore=self.respect_gitignore,
+                         skip_dirs=tuple(str(d) for d in skip_dirs))
 
     def source_of(self, key: str) -> str:
         """Return where the value of `key` came from: a file, an option, or "default"."""
@@ -109,6 +125,9 @@ class Config:
             "ignore": list(self.ignore),
             "per-file-ignores": {glob: list(codes) for glob, codes in self.per_file_ignores},
             "exit-zero": self.exit_zero,
+            "exclude": list(self.exclude),
+            "extend-exclude": list(self.extend_exclude),
+            "respect-gitignore": self.respect_gitignore,
         }
 
     def as_json(self) -> str:
@@ -150,12 +169,42 @@ def _toml_value(value: Any) -> str:
 
 
 def has_tool_table(pyproject: Path) -> bool:
-    """Return True when a pyproject.toml has a `[tool.claimaudit]` table (False if unreadable)."""
-    try:
-        doc = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
+    """Return True when a pyproject.toml has a `[tool.claimaudit]` table.
+
+    A pyproject.toml that cannot be read or is not valid TOML raises
+    ConfigError (`file:line:column: invalid TOML: ...`): skipping it would
+    silently drop the settings it may hold.
+    """
+    doc = _load_toml(pyproject)
     return isinstance(doc.get("tool"), dict) and "claimaudit" in doc["tool"]
+
+
+_TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    """Read and parse a TOML file; raise ConfigError naming the file (and line) on failure."""
+    shown = _shown(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{shown}: is a directory, not a config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{shown}: cannot read ({exc})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        where = _TOML_WHERE.search(message)
+        if where:
+            message = message[:where.start()]
+            shown = f"{shown}:{where.group(1)}:{where.group(2)}"
+        elif message.endswith("(at end of document)"):
+            message = message[:-len("(at end of document)")].rstrip()
+            shown = f"{shown}:{text.count(chr(10)) + (0 if text.endswith(chr(10)) else 1)}"
+        raise ConfigError(f"{shown}: invalid TOML: {message}") from None
 
 
 def find_config(start: str | Path) -> Path | None:
@@ -183,18 +232,7 @@ def find_config(start: str | Path) -> Path | None:
 def read_table(path: Path) -> dict[str, Any]:
     """Return the claimaudit table of a config file: top level, or `[tool.claimaudit]`."""
     shown = _shown(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{shown}: is a directory, not a config file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{shown}: cannot read ({exc})") from None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{shown}: invalid TOML ({exc})") from None
+    doc = _load_toml(path)
     if path.name == PYPROJECT:
         tool = doc.get("tool")
         if not isinstance(tool, dict) or "claimaudit" not in tool:
@@ -338,11 +376,26 @@ def parse_table(table: Mapping[str, Any], path: Path) -> dict[str, Any]:
                 (_anchor_glob(glob, base), check_codes(shown, f"{key}.{glob}", codes))
                 for glob, codes in value.items()
             )
-        elif key == "exit-zero":
+        elif key in ("exit-zero", "respect-gitignore"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{shown}: {key}: must be true or false, got {value!r}")
             out[key] = value
+        elif key in ("exclude", "extend-exclude"):
+            out[key] = check_globs(shown, key, value)
     return out
+
+
+def check_globs(shown: str, key: str, value: Any) -> tuple[str, ...]:
+    """Validate gitignore-style globs (as pathspec reads them)."""
+    import pathspec
+
+    globs = _strings(shown, key, value)
+    for glob in globs:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([glob])
+        except Exception as exc:  # noqa: BLE001 - pathspec raises several types
+            raise ConfigError(f"{shown}: {key}: bad glob {glob!r} ({exc})") from None
+    return globs
 
 
 # --- the whole lookup ---------------------------------------------------------
@@ -395,6 +448,9 @@ def load_config(
         ignore=tuple(values["ignore"]),
         per_file_ignores=tuple(values["per-file-ignores"]),
         exit_zero=bool(values["exit-zero"]),
+        exclude=tuple(values["exclude"]),
+        extend_exclude=tuple(values["extend-exclude"]),
+        respect_gitignore=bool(values["respect-gitignore"]),
         path=_shown(path) if path else None,
         found_by=found_by,
         sources=tuple(sorted(sources.items())),

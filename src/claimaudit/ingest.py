@@ -240,23 +240,85 @@ def article_from_text(
     if kind == "html":
         text = html_text(text)
     masked: list[tuple[int, int]] = []
+    hidden: tuple[tuple[int, int], ...] = ()
+    blocks: tuple[tuple[int, int, str], ...] | None = None
+    title = ""
+    if kind == "md":
+        from .mdparse import parse
+
+        layout = parse(text)
+        masked, hidden, blocks = list(layout.masked), layout.hidden, layout.blocks
+        comments = list(layout.comments)
+        title = layout.title or _markdown_title(text, layout)
+    else:
+        comments = [(m.start(), m.group(0)) for m in _MD_COMMENT_RE.finditer(text)]
+        masked = [(at, at + len(c)) for at, c in comments]
+        title = guess_title(text, kind)
     suppressions: list[tuple[int, str, tuple[str, ...]]] = []
-    for m in _MD_COMMENT_RE.finditer(text):
-        masked.append((m.start(), m.end()))
-        s = SUPPRESSION_RE.match(m.group(0))
+    warnings: list[tuple[int, str]] = []
+    for at, comment in comments:
+        s = SUPPRESSION_RE.match(comment)
         if s:
             codes = tuple(c.upper() for c in _CODE_RE.findall(s.group(2)))
-            suppressions.append((m.start(), s.group(1).lower(), codes))
+            suppressions.append((at, s.group(1).lower(), codes))
+        else:
+            problem = directive_problem(comment)
+            if problem:
+                warnings.append((at, problem))
     return Article(
         path=path,
         text=text,
         sha256=sha256,
         encoding=encoding,
         kind=kind,
-        title=guess_title(text, kind),
+        title=title,
         masked=tuple(masked),
         suppressions=tuple(suppressions),
+        hidden=hidden,
+        blocks=blocks,
+        warnings=tuple(warnings),
     )
+
+
+DIRECTIVES = ("ignore", "disable", "enable")
+_DIRECTIVE_RE = re.compile(r"<!--\s*claimaudit\b(\s*:)?\s*([^\s>]*)", re.IGNORECASE)
+
+
+def directive_problem(comment: str) -> str | None:
+    """Say what is wrong with a comment that addresses claimaudit but is no directive (None if fine).
+
+    `<!-- claimaudit: ignroe MG-012 -->` would otherwise be dropped in silence,
+    and the claim it was meant to suppress reported anyway.
+    """
+    m = _DIRECTIVE_RE.match(comment)
+    if m is None or SUPPRESSION_RE.match(comment):
+        return None
+    import difflib
+
+    word = m.group(2).rstrip("-").strip(":")
+    shown = " ".join(comment.split())
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    if not m.group(1) and word.lower() in DIRECTIVES:
+        return f"claimaudit directive without its colon, ignored: {shown} (write 'claimaudit: {word}')"
+    close = difflib.get_close_matches(word.lower(), DIRECTIVES, n=1, cutoff=0.5)
+    hint = f"; did you mean '{close[0]}'?" if close else f" (use {', '.join(DIRECTIVES)})"
+    return f"unknown claimaudit directive {word!r}, ignored: {shown}{hint}"
+
+
+def _markdown_title(text: str, layout) -> str:  # noqa: ANN001 - mdparse.Layout
+    """Return the first heading's words, else the first substantial line of article text."""
+    from .mdparse import marked, plain_text
+
+    for start, end, kind in layout.blocks:
+        if kind == "heading":
+            return plain_text(text, layout.masked, layout.hidden, start, end)[:200]
+    for start, end, _ in layout.blocks:
+        first = marked(text, layout.masked, layout.hidden, start, end).split("\n")[0]
+        line = " ".join(first.replace("\0", "").split())
+        if len(line.split()) >= 3 and not _NOISE_TITLE.match(line):
+            return line[:200]
+    return ""
 
 
 _NOISE_TITLE = re.compile(r"^(skip to (main )?content|back|menu|home|search)$", re.I)
@@ -366,8 +428,10 @@ _COMMENT_END_RE = re.compile(r"--!?>")
 class _TextExtractor:
     """Collect visible article text, one block per line, headings marked with '#'."""
 
-    def __init__(self) -> None:
+    def __init__(self, track: bool = False) -> None:
         self.parts: list[str] = []
+        # With track: part index -> (source offset, raw source text, or None for a comment).
+        self.origins: dict[int, tuple[int, str | None]] | None = {} if track else None
         self.stack: list[tuple[str, bool]] = []  # open elements: (tag, hides its content)
         self.open: Counter[str] = Counter()
         self.hidden = 0  # open elements that hide their content
@@ -486,14 +550,19 @@ class _TextExtractor:
             if not self.hidden and tag in _BLOCK_TAGS:
                 self.parts.append("\n")  # a stray </p> or </br> still ends a block
 
-    def data(self, text: str) -> None:
+    def data(self, text: str, at: int = -1) -> None:
         if not self.hidden and text:
+            if self.origins is not None:
+                self.origins[len(self.parts)] = (at, text)
             self.parts.append(html.unescape(text))
 
-    def comment(self, text: str) -> None:
-        # Keep claimaudit directives (they control suppression); drop other comments.
-        if not self.hidden and text.strip().lower().startswith("claimaudit:"):
-            self.parts.append(f"\n<!--{text}-->\n")
+    def comment(self, text: str, at: int = -1) -> None:
+        # Keep claimaudit directives (they control suppression, and a misspelled one is
+        # warned about); drop other comments.
+        if not self.hidden and text.strip().lower().startswith("claimaudit"):
+            if self.origins is not None:
+                self.origins[len(self.parts)] = (at, None)
+            self.parts.append(f" <!--{text}--> ")
 
     # -- tokenizing ------------------------------------------------------------
 
@@ -503,10 +572,10 @@ class _TextExtractor:
         while i < n:
             lt = source.find("<", i)
             if lt < 0:
-                self.data(source[i:])
+                self.data(source[i:], i)
                 return
             if lt > i:
-                self.data(source[i:lt])
+                self.data(source[i:lt], i)
             i = self._markup(source, lt)
 
     def _markup(self, s: str, i: int) -> int:
@@ -521,7 +590,7 @@ class _TextExtractor:
             m = _COMMENT_END_RE.search(s, i + 4)
             if m is None:  # an unclosed comment runs to the end of the page
                 return n
-            self.comment(s[i + 4:m.start()])
+            self.comment(s[i + 4:m.start()], i)
             return m.end()
         if nxt in ("!", "?"):  # doctype, CDATA, processing instruction: a bogus comment
             gt = s.find(">", i + 2)
@@ -557,11 +626,11 @@ class _TextExtractor:
                 if close is not None or not self_closing:  # raw text up to </tag>
                     self.start(tag, attrs, False)
                     stop = n if close is None else close.start()
-                    self.data(s[end:stop])
+                    self.data(s[end:stop], end)
                     return stop
             self.start(tag, attrs, self_closing)
             return end
-        self.data("<")  # "<" not starting markup is text
+        self.data("<", i)  # "<" not starting markup is text
         return i + 1
 
 
@@ -585,3 +654,74 @@ def html_text(source: str) -> str:
         if collapsed.strip("#|- "):  # not just the markers of an empty heading, item or row
             lines.append(collapsed)
     return "\n\n".join(lines) + ("\n" if lines else "")
+
+
+_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # as html.unescape
+
+
+def html_text_map(source: str) -> tuple[str, list[int]]:
+    """Return `html_text(source)` and, for each of its characters, its offset in `source`.
+
+    -1 marks characters the extraction added (line breaks between blocks, the
+    "# " of headings, "- " of list items). Used to point SARIF and GitHub
+    annotations of .html articles at the page source; the audit itself never
+    needs it.
+    """
+    parser = _TextExtractor(track=True)
+    parser.feed(source)
+    origins = parser.origins or {}
+    orig: list[int] = []
+    for i, part in enumerate(parser.parts):
+        o = origins.get(i)
+        if o is None:
+            orig.extend([-1] * len(part))
+        elif o[1] is None:  # " <!--comment--> ": the comment's characters are the source's
+            orig.append(-1)
+            orig.extend(range(o[0], o[0] + len(part) - 2))
+            orig.append(-1)
+        elif "&" not in o[1]:
+            orig.extend(range(o[0], o[0] + len(o[1])))
+        else:
+            at, raw, pos = o[0], o[1], 0
+            for m in _CHARREF.finditer(raw):
+                orig.extend(range(at + pos, at + m.start()))
+                orig.extend([at + m.start()] * len(html.unescape(m.group(0))))
+                pos = m.end()
+            orig.extend(range(at + pos, at + len(raw)))
+    raw_text = "".join(parser.parts).replace("\xa0", " ")
+    out: list[str] = []
+    out_orig: list[int] = []
+    offset = 0
+    for line in raw_text.split("\n"):
+        base = offset
+        offset += len(line) + 1
+        words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+        collapsed = " ".join(line[a:b] for a, b in words)
+        if not collapsed.strip("#|- "):
+            continue
+        if out:
+            out.append("\n\n")
+            out_orig.extend((-1, -1))
+        for k, (a, b) in enumerate(words):
+            if k:
+                out.append(" ")
+                out_orig.append(orig[base + a - 1])
+            out.append(line[a:b])
+            out_orig.extend(orig[base + a:base + b])
+    if out:
+        out.append("\n")
+        out_orig.append(-1)
+    return "".join(out), out_orig
+
+
+def source_span(origins: list[int], source: str, start: int, end: int) -> tuple[int, int] | None:
+    """Map an extracted-text span [start, end) to its span in the HTML source (None if synthetic)."""
+    inside = [o for o in origins[start:end] if o >= 0]
+    if not inside:
+        return None
+    last = inside[-1]
+    stop = last + 1
+    if source.startswith("&", last):
+        m = _CHARREF.match(source, last)
+        stop = m.end() if m else stop
+    return inside[0], stop

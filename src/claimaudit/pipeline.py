@@ -78,13 +78,110 @@ class Settings:
         )
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[InputError]]:
+#: Folders never walked into unless `exclude` is set (the non-hidden part of ruff's list;
+#: hidden entries are always skipped).
+DEFAULT_EXCLUDE: tuple[str, ...] = ("__pypackages__", "_build", "buck-out", "build", "dist",
+                                    "node_modules", "site-packages", "venv")
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """Which entries a folder walk skips (files named explicitly are always audited).
+
+    Not part of `Settings`: it chooses files, it does not change any file's result.
+    `exclude` replaces DEFAULT_EXCLUDE, `extend-exclude` adds to it (as in ruff);
+    both are gitignore-style globs relative to `base` (the config file's folder).
+    `skip_dirs` are folders never audited, whatever the globs say (the report folder).
+    """
+
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    base: str = "."
+    respect_gitignore: bool = True
+    skip_dirs: tuple[str, ...] = ()
+
+    def patterns(self) -> tuple[str, ...]:
+        """Return the exclusion globs in force: exclude, then extend-exclude."""
+        return tuple(self.exclude) + tuple(self.extend_exclude)
+
+
+class _Ignores:
+    """Gitignore-style matchers for one walk: the exclusion globs and the .gitignore files."""
+
+    def __init__(self, rules: Discovery, root: Path) -> None:
+        import pathspec
+
+        self._pathspec = pathspec
+        self.rules = rules
+        absroot = Path(os.path.abspath(root))
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(rules.patterns())
+        self.root_prefix = _prefix_from(Path(os.path.abspath(rules.base)), absroot)
+        self.skip: set[tuple[int, int]] = set()
+        for d in rules.skip_dirs:
+            try:
+                st = os.stat(d)
+            except OSError:
+                continue
+            self.skip.add((st.st_dev, st.st_ino))
+        # .gitignore files of the folders above the root, up to the repository's top.
+        self.top: list[tuple[object, str]] = []
+        if rules.respect_gitignore:
+            above = []
+            for folder in absroot.parents:
+                above.append(folder)
+                if (folder / ".git").exists():
+                    break
+            else:
+                above = []  # not in a git repository: only .gitignore files inside the walk count
+            for folder in reversed(above):
+                spec = self.read(folder / ".gitignore")
+                if spec is not None:
+                    self.top.append((spec, _prefix_from(folder, absroot)))
+
+    def read(self, path: Path) -> object | None:
+        """Read a .gitignore file into a matcher (None when it cannot be read)."""
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return None
+        return self._pathspec.GitIgnoreSpec.from_lines(lines)
+
+    def ignored(self, specs: list[tuple[object, str]], ex_prefix: str | None, name: str,
+                is_dir: bool) -> bool:
+        """True when the exclusion globs or the innermost .gitignore that speaks say so.
+
+        `ex_prefix` is the folder's path from the exclusion globs' base (None when
+        outside it: then only globs without a "/" can match, tried on the name).
+        """
+        tail = name + "/" if is_dir else name
+        if self.exclude.match_file((tail if ex_prefix is None else ex_prefix + tail)):
+            return True
+        for spec, prefix in reversed(specs):
+            include = spec.check_file(prefix + tail).include  # type: ignore[attr-defined]
+            if include is not None:
+                return include
+        return False
+
+
+def _prefix_from(base: Path, folder: Path) -> str | None:
+    """Return `folder`'s path relative to `base` with a trailing "/" ("" for base itself)."""
+    try:
+        rel = folder.relative_to(base).as_posix()
+    except ValueError:
+        return None
+    return "" if rel == "." else rel + "/"
+
+
+def discover(paths: Iterable[str | Path], rules: Discovery | None = None,
+             ) -> tuple[list[tuple[Path, str]], list[InputError]]:
     """Expand files and folders into (path, display path) pairs, sorted; report bad paths.
 
-    Folders are walked for article files (hidden entries skipped); a path that
-    cannot be used (missing, dangling or looping link, no permission, a
+    Folders are walked for article files, skipping hidden entries, entries
+    excluded by `rules` (globs, .gitignore files, the report folder); a path
+    that cannot be used (missing, dangling or looping link, no permission, a
     directory loop) becomes an InputError with a one-line reason instead.
     """
+    rules = rules or Discovery()
     found: dict[str, Path] = {}
     errors: list[InputError] = []
     for p in paths:
@@ -95,7 +192,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[
             errors.append(InputError(_display(p), os_error_reason(p, exc)))
             continue
         if is_dir:
-            for f, shown in _walk(p, errors):
+            for f, shown in _walk(p, errors, rules):
                 found.setdefault(shown, f)
         else:
             found.setdefault(_display(p), p)
@@ -103,17 +200,20 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[
     return sorted(((f, d) for d, f in found.items()), key=lambda t: t[1]), unique
 
 
-def _walk(root: Path, errors: list[InputError]) -> Iterator[tuple[Path, str]]:
+def _walk(root: Path, errors: list[InputError], rules: Discovery) -> Iterator[tuple[Path, str]]:
     """Yield (file, display path) for the articles under `root`; report loops and unreadable entries.
 
     A folder reached again through a symbolic link to one of its ancestors is a
     directory loop (an error); one reached again by another route (two links to
     the same folder) is walked once.
     """
+    ignores = _Ignores(rules, root)
     seen_dirs: set[tuple[int, int]] = set()
-    stack: list[tuple[Path, tuple[tuple[int, int], ...]]] = [(root, ())]
+    Specs = list[tuple[object, str]]
+    stack: list[tuple[Path, tuple[tuple[int, int], ...], Specs, str | None]] = [
+        (root, (), ignores.top, ignores.root_prefix)]
     while stack:
-        d, ancestors = stack.pop()
+        d, ancestors, specs, ex_prefix = stack.pop()
         try:
             st = d.stat()
         except OSError as exc:
@@ -123,7 +223,7 @@ def _walk(root: Path, errors: list[InputError]) -> Iterator[tuple[Path, str]]:
         if key in ancestors:
             errors.append(InputError(_display(d), "directory loop (symbolic link to a parent)"))
             continue
-        if key in seen_dirs:
+        if key in seen_dirs or (ancestors and key in ignores.skip):
             continue
         seen_dirs.add(key)
         try:
@@ -132,6 +232,10 @@ def _walk(root: Path, errors: list[InputError]) -> Iterator[tuple[Path, str]]:
         except OSError as exc:
             errors.append(InputError(_display(d), f"cannot read folder: {os_error_reason(d, exc)}"))
             continue
+        if rules.respect_gitignore and any(e.name == ".gitignore" for e in entries):
+            spec = ignores.read(d / ".gitignore")
+            if spec is not None:
+                specs = [*specs, (spec, "")]
         shown_dir = _display(d)  # a file's display path is its folder's, a "/" and its name
         prefix = "" if shown_dir == "." else shown_dir + "/"
         for e in entries:
@@ -147,9 +251,13 @@ def _walk(root: Path, errors: list[InputError]) -> Iterator[tuple[Path, str]]:
                 if article:
                     errors.append(InputError(_display(path), os_error_reason(path, exc)))
                 continue
+            if not (is_dir or article) or ignores.ignored(specs, ex_prefix, e.name, is_dir):
+                continue
             if is_dir:
-                stack.append((path, ancestors + (key,)))
-            elif article:
+                sub = [(spec, p + e.name + "/") for spec, p in specs]
+                stack.append((path, ancestors + (key,), sub,
+                              None if ex_prefix is None else ex_prefix + e.name + "/"))
+            else:
                 yield path, prefix + _escape(e.name)
 
 
@@ -279,6 +387,7 @@ class Auditor:
             path=article.path, sha256=article.sha256, title=article.title,
             encoding=article.encoding, kind=article.kind, sentence_count=len(sentences),
             findings=tuple(findings), skipped=skipped, unused_suppressions=tuple(unused),
+            warnings=_located(article),
         )
 
     def _judge(self, claim: Claim, match: Match) -> Finding:
@@ -351,7 +460,8 @@ def apply_suppressions(
     finding whose rule code and reference id are both outside `selected` is
     suppressed as if ignored.
 
-    `<!-- claimaudit: ignore CODE -->` covers the next claim after the comment;
+    `<!-- claimaudit: ignore CODE -->` covers the next claim after the comment,
+    or, when it trails text on its line, the claims on that line;
     `disable CODE` ... `enable CODE` covers a region (no codes: everything). A
     code is a reference id (MG-012) or a rule code (CA201).
     """
@@ -379,13 +489,20 @@ def apply_suppressions(
         if (f.rule in ignored or (f.reference_id or "") in ignored
                 or (selected and f.rule not in selected and (f.reference_id or "") not in selected)):
             out[i] = replace(f, suppressed=True)
+    ends = [f.claim.sentence.end for f in out]
     for offset, directive, codes in article.suppressions:
         if directive != "ignore":
             continue
-        nxt = next((i for i, s in enumerate(starts) if s > offset), None)
-        if nxt is not None and hits(out[nxt], codes) and out[nxt].verdict != "supported":
-            out[nxt] = replace(out[nxt], suppressed=True)
-            used.add(offset)
+        line_start = article.text.rfind("\n", 0, offset) + 1
+        if _trails_text(article, line_start, offset):  # "Claim. <!-- claimaudit: ignore X -->"
+            targets = [i for i in range(len(out)) if starts[i] < offset and ends[i] > line_start]
+        else:
+            nxt = next((i for i, s in enumerate(starts) if s > offset), None)
+            targets = [] if nxt is None else [nxt]
+        for i in targets:
+            if hits(out[i], codes) and out[i].verdict != "supported":
+                out[i] = replace(out[i], suppressed=True)
+                used.add(offset)
     for start, end, codes, _ in regions:
         for i, f in enumerate(out):
             if start < starts[i] < end and hits(f, codes) and f.verdict != "supported":
@@ -396,6 +513,26 @@ def apply_suppressions(
     return out, unused
 
 
+def _located(article: Article) -> tuple[tuple[int, int, str], ...]:
+    """Return the article's warnings as (line, column, message)."""
+    if not article.warnings:
+        return ()
+    from .segment import line_starts, position
+
+    starts = line_starts(article.text)
+    return tuple((*position(starts, offset), message) for offset, message in article.warnings)
+
+
+def _trails_text(article: Article, line_start: int, offset: int) -> bool:
+    """True when article text (not markup, not another comment) precedes `offset` on its line."""
+    if line_start >= offset:
+        return False
+    from .mdparse import marked
+
+    return bool(marked(article.text, article.masked, article.hidden, line_start, offset)
+                .replace("\0", "").strip())
+
+
 def audit(
     paths: Sequence[str | Path] | str | Path,
     reference: ReferenceSet | Sequence[str | Path] | str | Path = "reference",
@@ -404,6 +541,7 @@ def audit(
     engine: str | None = None,
     scheduler: object = None,
     jobs: int | None = None,
+    discovery: Discovery | None = None,
 ) -> AuditReport:
     """Audit files, folders and URLs against a reference set and return the report.
 
@@ -411,7 +549,8 @@ def audit(
     on a Dask cluster, `scheduler` (an address such as tcp://host:8786, or a
     `distributed.Client`), else a LocalCluster of `jobs` worker processes
     started and closed here. A scheduler alone implies "dask". The report is
-    the same whichever engine runs it.
+    the same whichever engine runs it. `discovery` says which entries folder walks
+    skip (default: `Discovery()`).
     """
     from .batch import resolve_engine
     from .sources import discover_sources, read_source
@@ -421,7 +560,7 @@ def audit(
     if not isinstance(reference, ReferenceSet):
         reference = load_reference([reference] if isinstance(reference, (str, Path)) else reference)
     settings = settings or Settings()
-    files, errors = discover_sources(paths)
+    files, errors = discover_sources(paths, discovery)
     if resolve_engine(engine, scheduler) == "dask":
         try:
             from .dask_engine import audit_reports

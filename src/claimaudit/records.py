@@ -59,8 +59,16 @@ class Article:
     # (Markdown comments, HTML-derived separators). Segmenting skips them.
     masked: tuple[tuple[int, int], ...] = ()
     # Inline suppressions: (offset of the comment, directive, codes) where
-    # directive is "ignore" (next sentence), "disable" or "enable".
+    # directive is "ignore" (next sentence, or its own line when it trails text),
+    # "disable" or "enable".
     suppressions: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+    # Markdown only (kind "md"): markup inside article text that a claim's text leaves
+    # out (emphasis markers, link targets), and the text blocks (start, end, block kind)
+    # found by the Markdown parser. None: the text is read line by line.
+    hidden: tuple[tuple[int, int], ...] = ()
+    blocks: tuple[tuple[int, int, str], ...] | None = None
+    # Problems a writer should fix, (offset, message): misspelled claimaudit directives.
+    warnings: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,14 @@ class Sentence:
     index: int  # position in the article, 0-based
     lead_in: str = ""  # for list items: the sentence that introduces the list
     heading: str = ""  # the nearest heading above the unit
+    # The unit as read (Markdown: without emphasis markers, link targets, block
+    # markers; whitespace runs as one space); "" when it is `text` itself.
+    plain: str = ""
+
+    @property
+    def prose(self) -> str:
+        """The unit's words as a reader sees them: what claims are read and matched on."""
+        return self.plain or self.text
 
 
 @dataclass(frozen=True)
@@ -242,6 +258,7 @@ class ArticleReport:
     findings: tuple[Finding, ...]
     skipped: tuple[Skipped, ...] = ()
     unused_suppressions: tuple[tuple[int, str], ...] = field(default=())
+    warnings: tuple[tuple[int, int, str], ...] = ()  # (line, column, message)
 
     def counts(self) -> dict[str, int]:
         """Count this article's findings by verdict (suppressed ones excluded)."""

@@ -95,7 +95,7 @@ def finding_dict(path: str, f: Finding, occurrence: int = 0) -> dict[str, Any]:
         ],
         "candidates": [{"reference_id": c.reference_id, "score": c.score} for c in f.candidates],
         "suppressed": f.suppressed,
-        "fingerprint": fingerprint(path, s.text, f.reference_id, occurrence),
+        "fingerprint": fingerprint(path, s.prose, f.reference_id, occurrence),
     }
 
 
@@ -111,11 +111,11 @@ def article_dict(a: ArticleReport) -> dict[str, Any]:
     seen: dict[tuple[str, str | None], int] = {}
     claims = []
     for f in sorted(a.findings, key=lambda f: (f.claim.sentence.start, f.claim.sentence.end)):
-        key = (normalize(f.claim.sentence.text), f.reference_id)
+        key = (normalize(f.claim.sentence.prose), f.reference_id)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
         claims.append(finding_dict(a.path, f, occurrence))
-    return {
+    d = {
         "path": a.path,
         "sha256": a.sha256,
         "title": a.title,
@@ -133,6 +133,10 @@ def article_dict(a: ArticleReport) -> dict[str, Any]:
                                 for o, d in a.unused_suppressions],
         "counts": a.counts(),
     }
+    if a.warnings:  # only when there are some, so that reports without any keep their bytes
+        d["warnings"] = [{"line": line, "column": col, "message": msg}
+                         for line, col, msg in a.warnings]
+    return d
 
 
 def summary_dict(counts: Sequence[Mapping[str, int]], errors: int) -> dict[str, int]:
@@ -193,11 +197,38 @@ def dumps(doc: dict[str, Any]) -> str:
     return encode(doc) + "\n"
 
 
+def umask_mode() -> int:
+    """Return the mode a new file gets from open(): 0o666 less the process umask.
+
+    `tempfile.mkstemp` creates files 0600; a report renamed into place from one
+    would stay unreadable to others (a web server serving the HTML report).
+    """
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def mkstemp_public(prefix: str, suffix: str, dir: str | Path) -> tuple[int, str]:
+    """`tempfile.mkstemp`, then the file's mode set as open() would (0o666 & ~umask)."""
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=dir)
+    if hasattr(os, "fchmod"):
+        try:
+            os.fchmod(fd, umask_mode())
+        except BaseException:
+            os.close(fd)
+            os.unlink(tmp)
+            raise
+    return fd, tmp
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write a file through a temporary file and a rename, never half-written."""
+    """Write a file through a temporary file and a rename, never half-written.
+
+    The file gets the mode open() would give it (0o666 less the umask).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = mkstemp_public(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)

@@ -127,6 +127,8 @@ def _looks_like_heading(content: str) -> bool:
 
 def segment(article: Article) -> tuple[Sentence, ...]:
     """Cut an article into its units (sentences, headings, list items, table rows)."""
+    if article.blocks is not None:
+        return _segment_blocks(article)
     text = article.text
     view = _masked_view(article)
     starts = line_starts(text)
@@ -217,3 +219,68 @@ def _strip_span(view: str, s: int, e: int) -> tuple[int, int]:
     while e > s and view[e - 1].isspace():
         e -= 1
     return s, e
+
+
+def _segment_blocks(article: Article) -> tuple[Sentence, ...]:
+    """Cut a parsed Markdown article (`Article.blocks`) into units.
+
+    Each block is one unit (heading, table row) or is split into sentences
+    (paragraph, list item); a sentence may run over several lines. Markup is
+    blank in the text the splitter reads, so it neither starts nor ends a
+    sentence; a sentence's span reaches over emphasis or link markup right at
+    its ends ("**Magnesium cures cramps.**"), and `plain` is its text without
+    any markup.
+    """
+    from .mdparse import marked
+
+    text = article.text
+    marks = marked(text, article.masked, article.hidden)  # hidden markup as NUL
+    view = marks.replace("\0", " ")
+    starts = line_starts(text)
+    units: list[Sentence] = []
+    heading = lead_in = ""
+    faq = False
+    previous_end = 0
+    for start, end, block in article.blocks:
+        if block == "paragraph" and _looks_like_heading(
+                " ".join(marks[start:end].replace("\0", "").split())):
+            block = "heading"
+        if block in ("heading", "table-row"):
+            spans = list(_capped(view, start, end))
+        else:
+            spans = list(split_sentences(view, start, end))
+        if block == "heading":
+            heading = " ".join(marks[start:end].replace("\0", "").split())[:MAX_SENTENCE_CHARS]
+            faq = bool(_FAQ_HEADING.search(heading)) or (faq and heading.endswith("?"))
+            lead_in = ""
+        last = ""
+        for k, (s, e) in enumerate(spans):
+            s, e = _strip_span(view, s, e)
+            if e <= s:
+                continue
+            # Reach over markup right at the ends ("**Magnesium cures cramps.**"), never
+            # into the unit before or the span after.
+            while s > max(start, previous_end) and marks[s - 1] == "\0":
+                s -= 1
+            limit = spans[k + 1][0] if k + 1 < len(spans) else end
+            while e < limit and marks[e] == "\0":
+                e += 1
+            previous_end = e
+            plain = " ".join(marks[s:e].replace("\0", "").split())
+            if block == "table-row":  # a row whose first or last cell is code: no stray pipe
+                plain = plain.strip("| ")
+            if not plain:
+                continue
+            line, col = position(starts, s)
+            end_line, end_col = position(starts, e)
+            units.append(Sentence(
+                text=text[s:e], start=s, end=e, line=line, column=col, end_line=end_line,
+                end_column=end_col, block="faq" if (faq and block == "paragraph") else block,
+                index=len(units), lead_in=lead_in if block == "list-item" else "",
+                heading=heading, plain=plain if plain != text[s:e] else ""))
+            last = plain
+        if block == "paragraph" and spans:
+            lead_in = last if last.endswith(":") else ""
+        elif block == "heading":
+            lead_in = heading if heading.endswith(":") else ""
+    return tuple(units)

@@ -52,12 +52,15 @@ def is_url(p: object) -> bool:
     return isinstance(p, str) and _URL.match(p) is not None
 
 
-def discover_sources(paths: Iterable[str | Path]) -> tuple[list[tuple[str | Path, str]],
-                                                           list[InputError]]:
-    """Like `pipeline.discover`, for local paths and URLs: (source, display path) pairs, sorted."""
+def discover_sources(paths: Iterable[str | Path], discovery: Any = None,
+                     ) -> tuple[list[tuple[str | Path, str]], list[InputError]]:
+    """Like `pipeline.discover`, for local paths and URLs: (source, display path) pairs, sorted.
+
+    `discovery` (a `pipeline.Discovery`) applies to local folder walks.
+    """
     paths = list(paths)
     urls = [p for p in paths if is_url(p)]
-    files, errors = discover([p for p in paths if not is_url(p)])
+    files, errors = discover([p for p in paths if not is_url(p)], discovery)
     if not urls:
         return list(files), errors
     found: dict[str, str | Path] = {shown: src for src, shown in files}

@@ -27,7 +27,6 @@ import io
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _json_str  # the C version when available
@@ -45,6 +44,7 @@ from .report import (
     markdown_head,
     markdown_middle,
     markdown_row,
+    mkstemp_public,
     report_document,
     summary_dict,
 )
@@ -115,13 +115,14 @@ class ArticleOutput:
     # hundreds of unverified claims; --show-unverified reads the whole report instead).
     findings: tuple[dict[str, Any], ...] = ()
     suppressed: int = 0  # claims suppressed by configuration or comments
+    warnings: tuple[dict[str, Any], ...] = ()  # the report entry's "warnings" (line, column, message)
 
     def header(self) -> dict[str, Any]:
         """Return the fields but the two texts as a JSON-able dict (the cache entry's header)."""
         return {"path": self.path, "md_row": self.md_row,
                 "md_flagged": list(self.md_flagged), "sentence_count": self.sentence_count,
                 "counts": self.counts, "findings": list(self.findings),
-                "suppressed": self.suppressed}
+                "suppressed": self.suppressed, "warnings": list(self.warnings)}
 
     @classmethod
     def from_header(cls, d: Mapping[str, Any], json: bytes, csv: bytes) -> ArticleOutput:
@@ -129,12 +130,13 @@ class ArticleOutput:
         return cls(path=d["path"], json=json, csv=csv, md_row=d["md_row"],
                    md_flagged=tuple(d["md_flagged"]), sentence_count=d["sentence_count"],
                    counts=dict(d["counts"]), findings=tuple(d["findings"]),
-                   suppressed=d["suppressed"])
+                   suppressed=d["suppressed"], warnings=tuple(d.get("warnings", ())))
 
     def summary(self) -> dict[str, Any]:
         """Return the article as the CLI's findings list, summary line and --fail-on read it."""
         return {"path": self.path, "sentence_count": self.sentence_count, "counts": self.counts,
-                "claims": [dict(f) for f in self.findings], "suppressed": self.suppressed}
+                "claims": [dict(f) for f in self.findings], "suppressed": self.suppressed,
+                **({"warnings": list(self.warnings)} if self.warnings else {})}
 
 
 #: The keys of a claim kept in `ArticleOutput.findings`.
@@ -166,8 +168,9 @@ def render_article(a: ArticleReport) -> ArticleOutput:
                          csv=csv_rows(d).encode("utf-8"),
                          md_row=markdown_row(d), md_flagged=tuple(markdown_flagged(d)),
                          sentence_count=d["sentence_count"], counts=d["counts"],
-                         findings=tuple(kept),
-                         suppressed=sum(1 for c in d["claims"] if c["suppressed"]))
+                          findings=tuple(kept),
+                          suppressed=sum(1 for c in d["claims"] if c["suppressed"]),
+                          warnings=tuple(d.get("warnings", ())))
 
 
 # --- the writer ------------------------------------------------------------------
@@ -214,7 +217,7 @@ class StreamingReportWriter:
             raise
 
     def _open(self, key: str, name: str, binary: bool = False) -> Any:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out)
+        fd, tmp = mkstemp_public(prefix=f".{name}.", suffix=".tmp", dir=self.out)
         try:
             fh = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
         except BaseException:
@@ -304,7 +307,7 @@ class StreamingReportWriter:
         flagged_tmp = self._files["md_flagged"][1]
         self._close("md_rows")
         self._close("md_flagged")
-        fd, tmp = tempfile.mkstemp(prefix=".summary.md.", suffix=".tmp", dir=self.out)
+        fd, tmp = mkstemp_public(prefix=".summary.md.", suffix=".tmp", dir=self.out)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 for line in markdown_head(summary, len(self.reference.claims)):

@@ -99,7 +99,7 @@ def _studies_phrase(ref: ReferenceClaim) -> str:
 
 
 def _overreach_terms(claim: Claim, ref: ReferenceClaim) -> list[str]:
-    text = claim.sentence.text.lower()
+    text = claim.sentence.prose.lower()
     ref_text = ref.text.lower()
     hits = []
     for term in ref.overreach:
