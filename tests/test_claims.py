@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimaudit.claims import asserted_strength, match_text, non_claim_reason
+from claimaudit.claims import match_text, non_claim_reason
+from claimaudit.strength import asserted_level
 from claimaudit.records import Cue, Sentence, StrengthReading
 
 
@@ -110,7 +111,7 @@ ASSERTED = [
 
 @pytest.mark.parametrize(("description", "reading", "expected"), ASSERTED, ids=[c[0] for c in ASSERTED])
 def test_asserted_strength(description, reading, expected) -> None:
-    assert asserted_strength(reading) == expected
+    assert asserted_level(reading) == expected
 
 
 # fmt: off
