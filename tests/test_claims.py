@@ -145,3 +145,17 @@ def test_audit_cues_name_the_wording_that_raised_strength() -> None:
     assert ("booster", "significant role") in [(cue.kind, cue.text) for cue in c.cues]
     (c,) = read_claims([unit("Zinc is highly effective against colds.")], "zinc")
     assert any(cue.kind == "booster" and "highly" in cue.text for cue in c.cues)
+
+
+@pytest.mark.parametrize(("sentence", "clause"), [
+    ("Zinc is cheap, and it may shorten colds.", "it may shorten colds."),            # inside the sentence
+    ("Zinc is cheap, and it may shorten colds.", "zinc may shorten colds. [zinc]"),   # pronoun resolved
+])
+def test_with_reading_keeps_cue_offsets_in_the_sentence(sentence: str, clause: str) -> None:
+    from claimaudit.claims import read_claims, with_reading
+    from claimaudit.strength import assert_strength
+
+    (c,) = read_claims([unit(sentence)], "zinc")
+    got = with_reading(c, assert_strength(clause), clause)
+    assert got.strength == 2 and got.cues
+    assert all(sentence[cue.start:cue.end] == cue.text for cue in got.cues), got.cues

@@ -255,11 +255,23 @@ def _fields(reading: StrengthReading) -> dict:
     return dict(strength=reading.level, negated=reading.negated, cues=reading.cues)
 
 
-def with_reading(claim: Claim, reading: StrengthReading, offset: int = 0) -> Claim:
-    """Return the claim carrying ``reading`` (an `assert_strength` reading of the claim or of one of
-    its clauses; ``offset``: where that text starts in the sentence, so cue offsets stay sentence offsets)."""
-    cues = reading.cues if not offset else tuple(
-        replace(c, start=c.start + offset, end=c.end + offset) for c in reading.cues)
+def with_reading(claim: Claim, reading: StrengthReading, read_text: str = "") -> Claim:
+    """Return the claim carrying ``reading``: an `assert_strength` reading of the claim itself or of
+    ``read_text``, the clause of it that a reference claim matched.
+
+    The clause comes from the claim's match text, so it may have its pronoun resolved, its lead-in or
+    the sentence before it joined on: cue offsets are moved to where each cue's text is in the
+    sentence, and a cue that is not in the sentence keeps its offsets in ``read_text``.
+    """
+    sentence = claim.sentence.text
+    cues = reading.cues
+    if read_text and read_text != sentence:
+        base = sentence.find(read_text)
+        moved = []
+        for c in cues:
+            at = c.start + base if base >= 0 else sentence.find(c.text)
+            moved.append(c if at < 0 else replace(c, start=at, end=at + len(c.text)))
+        cues = tuple(moved)
     return replace(claim, strength=reading.level, negated=reading.negated, cues=cues)
 
 

@@ -72,7 +72,7 @@ def clause_claim(claim: Claim, clause: str, reader: str = "lexical") -> Claim:
     That reading (level, negation, cues) replaces the sentence's in the finding, so the verdict,
     its reason and every report show the one reading the verdict used.
     """
-    return with_reading(claim, assert_strength(clause, reader), max(claim.sentence.text.find(clause), 0))
+    return with_reading(claim, assert_strength(clause, reader), clause)
 
 
 def reference_negated(text: str, reader: str = "lexical") -> bool:
