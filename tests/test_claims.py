@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimaudit.claims import asserted_strength, match_text, non_claim_reason
+from claimaudit.claims import match_text, non_claim_reason
+from claimaudit.strength import asserted_level
 from claimaudit.records import Cue, Sentence, StrengthReading
 
 
@@ -110,7 +111,7 @@ ASSERTED = [
 
 @pytest.mark.parametrize(("description", "reading", "expected"), ASSERTED, ids=[c[0] for c in ASSERTED])
 def test_asserted_strength(description, reading, expected) -> None:
-    assert asserted_strength(reading) == expected
+    assert asserted_level(reading) == expected
 
 
 # fmt: off
@@ -144,3 +145,17 @@ def test_audit_cues_name_the_wording_that_raised_strength() -> None:
     assert ("booster", "significant role") in [(cue.kind, cue.text) for cue in c.cues]
     (c,) = read_claims([unit("Zinc is highly effective against colds.")], "zinc")
     assert any(cue.kind == "booster" and "highly" in cue.text for cue in c.cues)
+
+
+@pytest.mark.parametrize(("sentence", "clause"), [
+    ("Zinc is cheap, and it may shorten colds.", "it may shorten colds."),            # inside the sentence
+    ("Zinc is cheap, and it may shorten colds.", "zinc may shorten colds. [zinc]"),   # pronoun resolved
+])
+def test_with_reading_keeps_cue_offsets_in_the_sentence(sentence: str, clause: str) -> None:
+    from claimaudit.claims import read_claims, with_reading
+    from claimaudit.strength import assert_strength
+
+    (c,) = read_claims([unit(sentence)], "zinc")
+    got = with_reading(c, assert_strength(clause), clause)
+    assert got.strength == 2 and got.cues
+    assert all(sentence[cue.start:cue.end] == cue.text for cue in got.cues), got.cues

@@ -150,6 +150,7 @@ def test_encoder_reader_rereads_only_matched_claims(mini: Path, monkeypatch) -> 
     the others keep the lexical reading, and the report records the reader."""
     from claimaudit.claims import reread
     from claimaudit.pipeline import Settings
+    from claimaudit.strength import assert_strength
 
     monkeypatch.chdir(mini)
     ref = load_reference(["reference"])
@@ -165,8 +166,11 @@ def test_encoder_reader_rereads_only_matched_claims(mini: Path, monkeypatch) -> 
         assert a.claim.sentence == b.claim.sentence
         if b.reference_id is None:
             assert b.claim == a.claim
-        else:
-            assert b.claim.strength == reread([a.claim], "encoder")[0].strength
+        else:  # the encoder's reading of what was judged: the matched clause, else the sentence
+            cand = next(c for c in b.candidates if c.reference_id == b.reference_id)
+            want = (assert_strength(cand.clause, "encoder").level if cand.clause
+                    else reread([a.claim], "encoder")[0].strength)
+            assert b.claim.strength == want
 
 
 def test_strength_command_reads_with_either_reader() -> None:

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimaudit import claims
+from claimaudit import claims, strength
 from claimaudit.regexes import Caseless, fold, letter_runs, word_alternation
 
-CASELESS = [v for v in vars(claims).values() if isinstance(v, Caseless)] + list(
-    claims._WORDING_PATTERNS)
+CASELESS = [v for m in (claims, strength) for v in vars(m).values() if isinstance(v, Caseless)] + list(
+    strength._WORDING_PATTERNS)
 
 _PIECES = ["It ", "MAY ", "may ", "Can ", "help ", "cause ", "not ", "enough ", "This article ",
            "is ", "recommended ", "highly effective", "Studies FOUND ", "K", "ſ", "İ", "ß",
@@ -103,7 +103,7 @@ _WORDING_PIECES = _PIECES + [
 
 
 def _unfiltered_wording(text: str) -> list:
-    return [p.pattern.search(text) for p in claims._WORDING_PATTERNS]
+    return [p.pattern.search(text) for p in strength._WORDING_PATTERNS]
 
 
 def _spans_or_none(matches) -> list:
@@ -114,7 +114,7 @@ def _spans_or_none(matches) -> list:
 @given(st.lists(st.sampled_from(_WORDING_PIECES), max_size=14))
 def test_wording_prefilter_finds_what_every_pattern_finds(pieces) -> None:
     text = "".join(pieces)
-    assert _spans_or_none(claims._wording(text)) == _spans_or_none(_unfiltered_wording(text))
+    assert _spans_or_none(strength._wording(text)) == _spans_or_none(_unfiltered_wording(text))
 
 
 def test_wording_prefilter_on_the_seed_corpus(root: Path) -> None:
@@ -123,6 +123,6 @@ def test_wording_prefilter_on_the_seed_corpus(root: Path) -> None:
     found = 0
     for line in lines:
         want = _spans_or_none(_unfiltered_wording(line))
-        assert _spans_or_none(claims._wording(line)) == want, line
+        assert _spans_or_none(strength._wording(line)) == want, line
         found += sum(m is not None for m in want)
     assert found > 50

@@ -1,11 +1,12 @@
-"""Claims: decide which units are check-worthy health claims, and how strongly worded.
+"""Claims: decide which units are check-worthy health claims.
 
 A unit is not a claim when it is a heading, page furniture (navigation,
 reading time, newsletter or comment prompts, ads, reference lists,
 disclaimers), a question, advice or an instruction, a statement about the
 article itself, a lead-in that ends with a colon, or a list fragment that
 asserts nothing on its own. Everything else that states something is a claim,
-and its asserted strength comes from `strength.read_many`.
+and its asserted strength, negation and cues are the strength stage's reading
+(`strength.assert_many`), taken as they are.
 
 The rules are general wording patterns of web health articles, kept as data
 at the top of this module so they can be read and tested one by one.
@@ -16,13 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import lru_cache
-from typing import NamedTuple
 
-from .records import Claim, Cue, Sentence, StrengthReading
+from .records import Claim, Sentence, StrengthReading
 from .regexes import Caseless, fold, letter_runs
 from .regexes import word_alternation as _word_alternation
-from .strength import read_many
+from .strength import assert_many
 
 # Page furniture: a unit matching one of these is never a claim.
 BOILERPLATE = re.compile(
@@ -227,184 +226,6 @@ def match_text(sentence: Sentence, topic: str, previous: str = "") -> str:
     return text
 
 
-# "can help", "may help": helping is a conditional claim on the design scale (2),
-# even where a benchmark labels "can reduce" as direct causal.
-_SOFT_HELP = re.compile(
-    r"\b(can|could|may|might)\s+(also\s+|potentially\s+|indirectly\s+|often\s+|even\s+)?"
-    r"(help|aid|support|contribute|play\s+a\s+(supportive\s+|helpful\s+)?(role|part))\b",
-    re.IGNORECASE,
-)
-# A negation of the main relation. "not only", "not enough", "without enough"
-# and negations inside if/when clauses do not deny the claim.
-_NEGATION = re.compile(
-    r"\b(not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|didn't|wasn't|weren't|"
-    r"hasn't|haven't|neither|nor|fails?\s+to|failed\s+to|unlikely\s+to)\b(?!\s+(only|just|"
-    r"merely|enough|sufficient|always|all|necessarily|longer|more\s+than|less\s+than|uncommon|"
-    r"rare|surprising|wonder|doubt))",
-    re.IGNORECASE,
-)
-_CONDITIONAL_OPENING = re.compile(r"^\W*(if|when|whether|unless|without)\b[^,]*,", re.IGNORECASE)
-_NEGATION_C = Caseless(_NEGATION)
-
-
-def claim_negated(text: str, reading: StrengthReading) -> bool:
-    """Return whether a claim denies its main relation."""
-    if reading.negated:
-        return True
-    body = _CONDITIONAL_OPENING.sub("", text)
-    for m in _NEGATION_C.finditer(body, fold(body)):
-        after = body[m.end():m.end() + 40].lower().split()[:4]
-        if any(w.strip(".,;") in ("enough", "sufficient", "adequate", "adequately", "sufficiently")
-               for w in after):
-            continue  # "do not get enough" states a shortfall, not a denial
-        return True
-    return False
-
-
-# Evaluative wording that claims more than an effect: "highly effective", "a
-# significant role", "the best", "a resounding yes". It raises the asserted strength
-# one level (importance words such as "essential" or "vital" do not: physiology
-# is routinely and fairly described that way).
-_STRONG_EVALUATION = re.compile(
-    r"\b((highly|very|extremely|remarkably|incredibly|quite|most|truly)\s+effective|"
-    r"(significant|pivotal|major|powerful)\s+(role|part|impact|effect|benefits?)|far-reaching|"
-    r"the\s+best\s+(thing|remedy|treatment|solution|cure)|resounding|key\s+factor|"
-    r"fundamental\s+for|miracle|game[- ]changer)\b",
-    re.IGNORECASE,
-)
-# A modal inside a relative clause ("..., which can lead to X") speaks of the
-# clause's subject, not of the claim's: these patterns skip it.
-_NOT_IN_RELATIVE_CLAUSE = r"(?<!which )(?<!that )(?<!who )"
-_POSSIBILITY_MODAL = re.compile(
-    _NOT_IN_RELATIVE_CLAUSE + r"\b(could|may|might)\s+(also\s+|indirectly\s+|potentially\s+|"
-    r"even\s+)?(?!be\b|have\b|not\b)[a-z]+",
-    re.IGNORECASE,
-)
-# "A doctor can perform blood tests": "can" with a verb of doing, not of causing,
-# states a possibility (2), not an effect.
-_CAN_NONCAUSAL = re.compile(
-    r"\bcan\s+(also\s+)?(perform|measure|check|test|detect|order|use|find|buy|get|take|choose|"
-    r"be\s+(used|measured|found|taken|bought|tested|checked|detected|ordered))\b",
-    re.IGNORECASE,
-)
-_MODAL_CAUSAL = re.compile(
-    _NOT_IN_RELATIVE_CLAUSE + r"\b(can|could|may|might)\s+(also\s+|indirectly\s+|directly\s+|potentially\s+|even\s+)?"
-    r"(cause|lead|result|trigger|worsen|increase|reduce|relieve|alleviate|ease|improve|prevent|"
-    r"contribute|raise|lower|exacerbate|intensify|heighten|help|aid|offer|provide|play|promote)",
-    re.IGNORECASE,
-)
-
-
-_REPORTED_FINDING = re.compile(
-    r"\b(found|find|finds|showed|shown|shows|demonstrated|demonstrates|revealed|reveals|"
-    r"confirmed|confirms)\b(?!\s+(no|little|mixed|inconsistent|conflicting)\b)",
-    re.IGNORECASE,
-)
-_RECOMMENDED = re.compile(
-    r"\b(is|are|'s)\s+(also\s+|often\s+|usually\s+|commonly\s+|frequently\s+|widely\s+)?"
-    r"(recommended|prescribed|advised|suggested)\b",
-    re.IGNORECASE,
-)
-
-
-class _Wording(NamedTuple):
-    """The audit's wording patterns searched once in a claim (None where absent)."""
-
-    soft_help: re.Match[str] | None
-    possibility: re.Match[str] | None
-    can_noncausal: re.Match[str] | None
-    recommended: re.Match[str] | None
-    modal_causal: re.Match[str] | None
-    reported: re.Match[str] | None
-    strong: re.Match[str] | None
-
-
-_MODALS = frozenset(("can", "could", "may", "might"))
-# Each pattern with the words one of which every match of it contains as a whole
-# run of letters (the modal, the participle, the evaluative word): a claim with
-# none of them is not searched. tests/test_regexes.py checks the pairs.
-_WORDING_PATTERNS = tuple(Caseless(p, needs) for p, needs in (
-    (_SOFT_HELP, _MODALS),
-    (_POSSIBILITY_MODAL, _MODALS - {"can"}),
-    (_CAN_NONCAUSAL, ("can",)),
-    (_RECOMMENDED, ("recommended", "prescribed", "advised", "suggested")),
-    (_MODAL_CAUSAL, _MODALS),
-    (_REPORTED_FINDING, "found find finds showed shown shows demonstrated demonstrates revealed "
-                        "reveals confirmed confirms".split()),
-    (_STRONG_EVALUATION, "effective role part impact effect benefit benefits far best resounding "
-                         "factor fundamental miracle game".split()),
-))
-
-
-@lru_cache(maxsize=64)  # asserted_strength and audit_cues read the same claim in turn
-def _wording(text: str) -> _Wording:
-    folded = fold(text)
-    runs = letter_runs(folded)
-    return _Wording(*(p.search(text, folded, runs) for p in _WORDING_PATTERNS))
-
-
-def asserted_strength(reading: StrengthReading, text: str = "") -> int:
-    """Return the strength a claim asserts on the design scale (0-4).
-
-    Starts from the reader's level and applies the audit's reading of consumer prose:
-    - a statement with no relationship cue is a flat assertion of fact (3), unless a
-      hedge softens it (1) or an absolute cue hardens it (4);
-    - "can help" and its kin are conditional (2), and so is any modal + causal verb
-      that the reader read as merely associative ("can cause pain associated with");
-    - a reported finding stated without hedge ("a study found that patients improved")
-      is direct (3);
-    - strong evaluation ("highly effective", "a significant role") adds one level.
-    """
-    kinds = {c.kind for c in reading.cues}
-    level = reading.level
-    hedged = bool(kinds & {"hedge", "modal", "conditional"})
-    if level == 0:
-        if "absolute" in kinds:
-            level = 4
-        elif "hedge" in kinds or "associative" in kinds:
-            level = 1
-        elif "conditional" in kinds:
-            level = 2
-        else:
-            level = 3
-    if text:
-        w = _wording(text)
-        if level == 3 and "absolute" not in kinds and (
-                w.soft_help or w.possibility or w.can_noncausal):
-            level = 2
-        if w.recommended:
-            level = min(level, 1)  # describes practice, not an effect
-        if w.modal_causal and level < 2:
-            # A causal verb the reader took as associative ("can cause pain associated
-            # with ..."): "can" asserts the effect (3, as in Yu et al.), other modals
-            # make it conditional (2); "can help" stays conditional.
-            strong = w.modal_causal.group(1).lower() == "can" and not w.soft_help
-            level = 3 if strong else 2
-        if level < 3 and not hedged and "causal" in kinds and (
-                "report" in kinds or w.reported):
-            level = 3
-        if level < 4 and w.strong:
-            level += 1
-    return level
-
-
-def audit_cues(text: str, cues: Sequence[Cue]) -> tuple[Cue, ...]:
-    """Return the cues the audit's own wording rules used, so a reason can name them."""
-    have = [(c.start, c.end) for c in cues]
-    out = []
-    w = _wording(text)
-    for kind, m in (("booster", w.strong), ("conditional", w.soft_help),
-                    ("conditional", w.possibility), ("causal", w.modal_causal),
-                    ("hedge", w.recommended)):
-        # Skip a phrase the reader's cues already cover (or one found by an earlier rule).
-        if m and not any(s <= m.start() and m.end() <= e or (m.start() < e and s < m.end()
-                                                             and (s, e) in have[len(cues):])
-                         for s, e in have):
-            have.append((m.start(), m.end()))
-            out.append(Cue(kind, text[m.start():m.end()], m.start(), m.end()))
-    return tuple(sorted(out, key=lambda c: c.start))
-
-
 def read_claims(sentences: Sequence[Sentence], topic: str = "", reader: str = "lexical") -> tuple[Claim, ...]:
     """Classify every unit of an article and read the strength of the claims (with ``reader``'s level model)."""
     reasons: list[str | None] = []
@@ -414,7 +235,7 @@ def read_claims(sentences: Sequence[Sentence], topic: str = "", reader: str = "l
             in_refs = bool(REFERENCE_HEADING.match(s.prose))
         reasons.append(non_claim_reason(s, in_refs and s.block != "heading"))
     claim_idx = [i for i, r in enumerate(reasons) if r is None]
-    readings = read_many([sentences[i].prose for i in claim_idx], reader)
+    readings = assert_many([sentences[i].prose for i in claim_idx], reader)
     by_index = dict(zip(claim_idx, readings))
     out: list[Claim] = []
     for i, s in enumerate(sentences):
@@ -425,26 +246,36 @@ def read_claims(sentences: Sequence[Sentence], topic: str = "", reader: str = "l
             out.append(Claim(sentence=s, is_claim=False, kind=reason, strength=0, negated=False))
             continue
         out.append(Claim(sentence=s, is_claim=True, kind="claim", match_text=match_text(s, topic, previous),
-                         **_read_fields(s.prose, by_index[i])))
+                         **_fields(by_index[i])))
     return tuple(out)
 
 
-def _read_fields(text: str, reading: StrengthReading) -> dict:
-    """A claim's strength, negation and cues from its reading."""
-    return dict(strength=asserted_strength(reading, text), negated=claim_negated(text, reading),
-                cues=tuple(reading.cues) + audit_cues(text, reading.cues))
+def _fields(reading: StrengthReading) -> dict:
+    """A claim's strength, negation and cues: the strength stage's asserted reading, as it is."""
+    return dict(strength=reading.level, negated=reading.negated, cues=reading.cues)
+
+
+def with_reading(claim: Claim, reading: StrengthReading, read_text: str = "") -> Claim:
+    """Return the claim carrying ``reading``: an `assert_strength` reading of the claim itself or of
+    ``read_text``, the clause of it that a reference claim matched.
+
+    The clause comes from the claim's match text, so it may have its pronoun resolved, its lead-in or
+    the sentence before it joined on: cue offsets are moved to where each cue's text is in the
+    sentence, and a cue that is not in the sentence keeps its offsets in ``read_text``.
+    """
+    sentence = claim.sentence.text
+    cues = reading.cues
+    if read_text and read_text != sentence:
+        base = sentence.find(read_text)
+        moved = []
+        for c in cues:
+            at = c.start + base if base >= 0 else sentence.find(c.text)
+            moved.append(c if at < 0 else replace(c, start=at, end=at + len(c.text)))
+        cues = tuple(moved)
+    return replace(claim, strength=reading.level, negated=reading.negated, cues=cues)
 
 
 def reread(claims: Sequence[Claim], reader: str) -> list[Claim]:
     """The claims with strength, negation and cues read again with ``reader``'s level model (one batch)."""
-    readings = read_many([c.sentence.prose for c in claims], reader)
-    return [replace(c, **_read_fields(c.sentence.prose, r)) for c, r in zip(claims, readings)]
-
-
-def cue_words(cues: Sequence[Cue], kinds: Sequence[str] | None = None) -> list[str]:
-    """Return the cue texts, optionally only of some kinds, in order and without repeats."""
-    seen: list[str] = []
-    for c in cues:
-        if (kinds is None or c.kind in kinds) and c.text.lower() not in seen:
-            seen.append(c.text.lower())
-    return seen
+    readings = assert_many([c.sentence.prose for c in claims], reader)
+    return [with_reading(c, r) for c, r in zip(claims, readings)]

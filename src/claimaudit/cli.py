@@ -513,22 +513,29 @@ def eval_cmd(gold: tuple[str, ...], report_paths: tuple[str, ...], corpus: str |
 def strength_cmd(text: tuple[str, ...], explain: bool, reader: str) -> None:
     """Print the asserted strength (0-4) of each sentence: level, a tab, the sentence.
 
+    Each line is read as the audit reads a one-sentence paragraph: the level is the one
+    the audit judges it on and shows in its reports, and 0 when it is not a claim
+    (a question, advice, a fragment; --explain says which).
     Reads one sentence per line from standard input when no TEXT is given.
 
     Example: echo "Magnesium may reduce back pain." | claimaudit strength
     """
-    from .strength import read_many
+    from .claims import read_claims
+    from .records import Sentence
 
     _require_reader(reader, "--reader")
     lines = list(text) if text else [ln.rstrip("\n") for ln in sys.stdin]
-    readings = read_many(lines, reader)
-    for line, r in zip(lines, readings):
-        if explain:
-            cues = ", ".join(f"{c.kind}:{c.text}" for c in r.cues) or "-"
-            neg = "\tnegated" if r.negated else ""
-            click.echo(f"{r.level}\t{line}\t[{cues}]{neg}")
+    units = [Sentence(text=ln, start=0, end=len(ln), line=i + 1, column=1, end_line=i + 1,
+                      end_column=len(ln) + 1, block="paragraph", index=i) for i, ln in enumerate(lines)]
+    for line, c in zip(lines, read_claims(units, reader=reader)):
+        if explain and not c.is_claim:
+            click.echo(f"0\t{line}\t[not a claim: {c.kind}]")
+        elif explain:
+            cues = ", ".join(f"{cue.kind}:{cue.text}" for cue in c.cues) or "-"
+            neg = "\tnegated" if c.negated else ""
+            click.echo(f"{c.strength}\t{line}\t[{cues}]{neg}")
         else:
-            click.echo(f"{r.level}\t{line}")
+            click.echo(f"{c.strength}\t{line}")
 
 
 # --- CI gate (issue 5) -------------------------------------------------------

@@ -48,6 +48,15 @@ How a sentence is read
    between; "no evidence that" reaches into its that-clause). "Not only" does not negate. A denied
    relation keeps its level ("does not reduce" is 3, negated).
 
+5. **Asserted strength (the audit's reading).** `assert_many` / `assert_strength` put that reading through the
+   consumer-prose rules at the end of this module (`asserted_level`, `asserted_negation`): a plain statement of
+   fact is 3, "can help" and "may/might/could" + verb are 2, "can cause" 3, a reported finding 3, strong
+   evaluation one level up, "is recommended" 1; a negation of the main relation outside an if/when opening and
+   other than "not enough" denies. That reading (level 0-4, negation, cues) is the one a claim carries
+   everywhere: the verdict rules, the reason, the evidence line, CSV, JSON, SARIF, HTML and
+   ``claimaudit strength``. Steps 1-4 alone (`read_many`) are what ``benchmarks/strength.py`` scores on the
+   Yu scale.
+
 **Two level models.** ``reader="lexical"`` (the default) is the regression of step 3. ``reader="encoder"``
 takes the level from `claimaudit.encoder`, all-MiniLM-L6-v2 fine-tuned on the same Yu sentences and run
 with numpy (``data/strength_encoder.npz``, 16 MB; trained by ``tools/train_strength_encoder.py``). The rules
@@ -72,10 +81,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .records import Cue, StrengthReading
+from .regexes import Caseless, fold, letter_runs
 
-__all__ = ["CUE_KINDS", "DEFAULT_READER", "MODEL_FILE", "READERS", "analyse", "feature_lists", "levels_with_rules", "read_many", "read_strength"]
+__all__ = ["CUE_KINDS", "DEFAULT_READER", "MODEL_FILE", "READERS", "analyse", "assert_many", "assert_strength",
+           "asserted_level", "asserted_negation", "assertion", "cue_words", "feature_lists", "levels_with_rules",
+           "read_many", "read_strength"]
 
 MODEL_FILE = "strength_model.npz"
 READERS = ("encoder", "lexical")
@@ -973,3 +986,221 @@ def read_many(texts: Sequence[str], reader: str = DEFAULT_READER) -> list[Streng
 def read_strength(text: str, reader: str = DEFAULT_READER) -> StrengthReading:
     """Read the strength one sentence asserts, whether its main relation is negated, and its cues."""
     return read_many([text], reader)[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# Asserted strength: the audit's one reading of a claim's wording
+# --------------------------------------------------------------------------------------------------
+#
+# The reader above labels research prose on the Yu et al. scale (0 = no relation stated). The audit
+# needs what a sentence of consumer prose asserts on the design scale, so `assert_many` /
+# `assert_strength` put the reader's reading through the rules below, once: their output (level,
+# negation, cues) is the claim's strength everywhere (verdict rules, reasons, the evidence line,
+# CSV, JSON, SARIF, HTML). Nothing else re-reads a claim's wording.
+
+# "can help", "may help": helping is a conditional claim on the design scale (2),
+# even where a benchmark labels "can reduce" as direct causal.
+_SOFT_HELP = re.compile(
+    r"\b(can|could|may|might)\s+(also\s+|potentially\s+|indirectly\s+|often\s+|even\s+)?"
+    r"(help|aid|support|contribute|play\s+a\s+(supportive\s+|helpful\s+)?(role|part))\b",
+    re.IGNORECASE,
+)
+# A negation of the main relation. "not only", "not enough", "without enough"
+# and negations inside if/when clauses do not deny the claim.
+_NEGATION = re.compile(
+    r"\b(not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|didn't|wasn't|weren't|"
+    r"hasn't|haven't|neither|nor|fails?\s+to|failed\s+to|unlikely\s+to)\b(?!\s+(only|just|"
+    r"merely|enough|sufficient|always|all|necessarily|longer|more\s+than|less\s+than|uncommon|"
+    r"rare|surprising|wonder|doubt))",
+    re.IGNORECASE,
+)
+_CONDITIONAL_OPENING = re.compile(r"^\W*(if|when|whether|unless|without)\b[^,]*,", re.IGNORECASE)
+_NEGATION_C = Caseless(_NEGATION)
+
+
+def asserted_negation(text: str, reading: StrengthReading) -> bool:
+    """Return whether a claim denies its main relation."""
+    if reading.negated:
+        return True
+    body = _CONDITIONAL_OPENING.sub("", text)
+    for m in _NEGATION_C.finditer(body, fold(body)):
+        after = body[m.end():m.end() + 40].lower().split()[:4]
+        if any(w.strip(".,;") in ("enough", "sufficient", "adequate", "adequately", "sufficiently")
+               for w in after):
+            continue  # "do not get enough" states a shortfall, not a denial
+        return True
+    return False
+
+
+# Evaluative wording that claims more than an effect: "highly effective", "a
+# significant role", "the best", "a resounding yes". It raises the asserted strength
+# one level (importance words such as "essential" or "vital" do not: physiology
+# is routinely and fairly described that way).
+_STRONG_EVALUATION = re.compile(
+    r"\b((highly|very|extremely|remarkably|incredibly|quite|most|truly)\s+effective|"
+    r"(significant|pivotal|major|powerful)\s+(role|part|impact|effect|benefits?)|far-reaching|"
+    r"the\s+best\s+(thing|remedy|treatment|solution|cure)|resounding|key\s+factor|"
+    r"fundamental\s+for|miracle|game[- ]changer)\b",
+    re.IGNORECASE,
+)
+# A modal inside a relative clause ("..., which can lead to X") speaks of the
+# clause's subject, not of the claim's: these patterns skip it.
+_NOT_IN_RELATIVE_CLAUSE = r"(?<!which )(?<!that )(?<!who )"
+_POSSIBILITY_MODAL = re.compile(
+    _NOT_IN_RELATIVE_CLAUSE + r"\b(could|may|might)\s+(also\s+|indirectly\s+|potentially\s+|"
+    r"even\s+)?(?!be\b|have\b|not\b)[a-z]+",
+    re.IGNORECASE,
+)
+# "A doctor can perform blood tests": "can" with a verb of doing, not of causing,
+# states a possibility (2), not an effect.
+_CAN_NONCAUSAL = re.compile(
+    r"\bcan\s+(also\s+)?(perform|measure|check|test|detect|order|use|find|buy|get|take|choose|"
+    r"be\s+(used|measured|found|taken|bought|tested|checked|detected|ordered))\b",
+    re.IGNORECASE,
+)
+_MODAL_CAUSAL = re.compile(
+    _NOT_IN_RELATIVE_CLAUSE + r"\b(can|could|may|might)\s+(also\s+|indirectly\s+|directly\s+|potentially\s+|even\s+)?"
+    r"(cause|lead|result|trigger|worsen|increase|reduce|relieve|alleviate|ease|improve|prevent|"
+    r"contribute|raise|lower|exacerbate|intensify|heighten|help|aid|offer|provide|play|promote)",
+    re.IGNORECASE,
+)
+
+
+_REPORTED_FINDING = re.compile(
+    r"\b(found|find|finds|showed|shown|shows|demonstrated|demonstrates|revealed|reveals|"
+    r"confirmed|confirms)\b(?!\s+(no|little|mixed|inconsistent|conflicting)\b)",
+    re.IGNORECASE,
+)
+_RECOMMENDED = re.compile(
+    r"\b(is|are|'s)\s+(also\s+|often\s+|usually\s+|commonly\s+|frequently\s+|widely\s+)?"
+    r"(recommended|prescribed|advised|suggested)\b",
+    re.IGNORECASE,
+)
+
+
+class _Wording(NamedTuple):
+    """The audit's wording patterns searched once in a claim (None where absent)."""
+
+    soft_help: re.Match[str] | None
+    possibility: re.Match[str] | None
+    can_noncausal: re.Match[str] | None
+    recommended: re.Match[str] | None
+    modal_causal: re.Match[str] | None
+    reported: re.Match[str] | None
+    strong: re.Match[str] | None
+
+
+_AUDIT_MODALS = frozenset(("can", "could", "may", "might"))
+# Each pattern with the words one of which every match of it contains as a whole
+# run of letters (the modal, the participle, the evaluative word): a claim with
+# none of them is not searched. tests/test_regexes.py checks the pairs.
+_WORDING_PATTERNS = tuple(Caseless(p, needs) for p, needs in (
+    (_SOFT_HELP, _AUDIT_MODALS),
+    (_POSSIBILITY_MODAL, _AUDIT_MODALS - {"can"}),
+    (_CAN_NONCAUSAL, ("can",)),
+    (_RECOMMENDED, ("recommended", "prescribed", "advised", "suggested")),
+    (_MODAL_CAUSAL, _AUDIT_MODALS),
+    (_REPORTED_FINDING, "found find finds showed shown shows demonstrated demonstrates revealed "
+                        "reveals confirmed confirms".split()),
+    (_STRONG_EVALUATION, "effective role part impact effect benefit benefits far best resounding "
+                         "factor fundamental miracle game".split()),
+))
+
+
+@lru_cache(maxsize=64)  # asserted_level and _audit_cues read the same claim in turn
+def _wording(text: str) -> _Wording:
+    folded = fold(text)
+    runs = letter_runs(folded)
+    return _Wording(*(p.search(text, folded, runs) for p in _WORDING_PATTERNS))
+
+
+def asserted_level(reading: StrengthReading, text: str = "") -> int:
+    """Return the strength a claim asserts on the design scale (0-4).
+
+    Starts from the reader's level and applies the audit's reading of consumer prose:
+    - a statement with no relationship cue is a flat assertion of fact (3), unless a
+      hedge softens it (1) or an absolute cue hardens it (4);
+    - "can help" and its kin are conditional (2), and so is any modal + causal verb
+      that the reader read as merely associative ("can cause pain associated with");
+    - a reported finding stated without hedge ("a study found that patients improved")
+      is direct (3);
+    - strong evaluation ("highly effective", "a significant role") adds one level.
+    """
+    kinds = {c.kind for c in reading.cues}
+    level = reading.level
+    hedged = bool(kinds & {"hedge", "modal", "conditional"})
+    if level == 0:
+        if "absolute" in kinds:
+            level = 4
+        elif "hedge" in kinds or "associative" in kinds:
+            level = 1
+        elif "conditional" in kinds:
+            level = 2
+        else:
+            level = 3
+    if text:
+        w = _wording(text)
+        if level == 3 and "absolute" not in kinds and (
+                w.soft_help or w.possibility or w.can_noncausal):
+            level = 2
+        if w.recommended:
+            level = min(level, 1)  # describes practice, not an effect
+        if w.modal_causal and level < 2:
+            # A causal verb the reader took as associative ("can cause pain associated
+            # with ..."): "can" asserts the effect (3, as in Yu et al.), other modals
+            # make it conditional (2); "can help" stays conditional.
+            strong = w.modal_causal.group(1).lower() == "can" and not w.soft_help
+            level = 3 if strong else 2
+        if level < 3 and not hedged and "causal" in kinds and (
+                "report" in kinds or w.reported):
+            level = 3
+        if level < 4 and w.strong:
+            level += 1
+    return level
+
+
+def _audit_cues(text: str, cues: Sequence[Cue]) -> tuple[Cue, ...]:
+    """Return the cues the audit's own wording rules used, so a reason can name them."""
+    have = [(c.start, c.end) for c in cues]
+    out = []
+    w = _wording(text)
+    for kind, m in (("booster", w.strong), ("conditional", w.soft_help),
+                    ("conditional", w.possibility), ("causal", w.modal_causal),
+                    ("hedge", w.recommended)):
+        # Skip a phrase the reader's cues already cover (or one found by an earlier rule).
+        if m and not any(s <= m.start() and m.end() <= e or (m.start() < e and s < m.end()
+                                                             and (s, e) in have[len(cues):])
+                         for s, e in have):
+            have.append((m.start(), m.end()))
+            out.append(Cue(kind, text[m.start():m.end()], m.start(), m.end()))
+    return tuple(sorted(out, key=lambda c: c.start))
+
+
+def assertion(text: str, reading: StrengthReading) -> StrengthReading:
+    """Return what ``text`` asserts on the design scale, from the reader's ``reading`` of it.
+
+    The level is `asserted_level`, negation `asserted_negation`, and the cues are the reader's
+    followed by those the consumer-prose rules used (so a reason can name them).
+    """
+    return StrengthReading(level=asserted_level(reading, text), negated=asserted_negation(text, reading),
+                           cues=tuple(reading.cues) + _audit_cues(text, reading.cues))
+
+
+def assert_many(texts: Sequence[str], reader: str = DEFAULT_READER) -> list[StrengthReading]:
+    """Read what each text asserts (design scale 0-4, negation, cues): one reader batch, then the rules."""
+    return [assertion(t, r) for t, r in zip(texts, read_many(texts, reader))]
+
+
+@lru_cache(maxsize=4096)
+def assert_strength(text: str, reader: str = DEFAULT_READER) -> StrengthReading:
+    """Read what one text (a claim, one of its clauses, a reference text) asserts; see `assert_many`."""
+    return assertion(text, read_strength(text, reader))
+
+
+def cue_words(cues: Sequence[Cue], kinds: Sequence[str] | None = None) -> list[str]:
+    """Return the cue texts, optionally only of some kinds, in order and without repeats."""
+    seen: list[str] = []
+    for c in cues:
+        if (kinds is None or c.kind in kinds) and c.text.lower() not in seen:
+            seen.append(c.text.lower())
+    return seen

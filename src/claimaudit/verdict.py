@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
-from .claims import asserted_strength, claim_negated, cue_words
-from .strength import read_strength
+from .claims import with_reading
 from .records import STRENGTH_NAMES, STRONG_UNVERIFIED, Claim, Finding, Match, ReferenceClaim
+from .strength import assert_strength, cue_words
 
 
 @dataclass(frozen=True)
@@ -67,22 +66,18 @@ RULES: dict[str, Rule] = {
 }
 
 
-@lru_cache(maxsize=4096)
-def _clause_reading(clause: str, reader: str):
-    return read_strength(clause, reader)
-
-
 def clause_claim(claim: Claim, clause: str, reader: str = "lexical") -> Claim:
-    """Return the claim with the strength and negation of one of its clauses."""
-    reading = _clause_reading(clause, reader)
-    return replace(claim, strength=asserted_strength(reading, clause),
-                   negated=claim_negated(clause, reading))
+    """Return the claim carrying the strength stage's reading of one of its clauses.
+
+    That reading (level, negation, cues) replaces the sentence's in the finding, so the verdict,
+    its reason and every report show the one reading the verdict used.
+    """
+    return with_reading(claim, assert_strength(clause, reader), clause)
 
 
-@lru_cache(maxsize=4096)
 def reference_negated(text: str, reader: str = "lexical") -> bool:
     """Return whether a reference text is itself worded as a negation."""
-    return claim_negated(text, read_strength(text, reader))
+    return assert_strength(text, reader).negated
 
 
 def _studies_phrase(ref: ReferenceClaim) -> str:
@@ -120,15 +115,6 @@ def decide(claim: Claim, match: Match, ref: ReferenceClaim | None, reader: str =
             evidence_grade=None, reason=reason,
             candidates=match.candidates,
         ))
-    cues = cue_words(claim.cues)
-    cue_txt = f" (wording: {', '.join(repr(c) for c in cues)})" if cues else ""
-    strength_name = STRENGTH_NAMES.get(claim.strength, str(claim.strength))
-    allowed_name = STRENGTH_NAMES.get(ref.max_strength, str(ref.max_strength))
-    basis = (f"Matches {ref.id} \"{ref.text}\" (score {match.best.score:.0f}); evidence "
-             f"{ref.grade}, stance {ref.stance}: {_studies_phrase(ref)}.")
-    common = dict(claim=claim, reference_id=ref.id, score=match.best.score,
-                  evidence_grade=ref.grade, candidates=match.candidates, studies=ref.studies)
-
     if not ref.studies:
         return strong_unverified(Finding(
             verdict="unverified", rule="CA402", reference_id=ref.id, score=match.best.score,
@@ -143,6 +129,16 @@ def decide(claim: Claim, match: Match, ref: ReferenceClaim | None, reader: str =
     if match.best.clause:
         # The claim was made in one clause: read that clause's wording.
         claim = clause_claim(claim, match.best.clause, reader)
+    # From here on `claim` carries the one reading the verdict uses; the finding, its reason and
+    # every report take level, name, negation and cues from it.
+    cues = cue_words(claim.cues)
+    cue_txt = f" (wording: {', '.join(repr(c) for c in cues)})" if cues else ""
+    strength_name = STRENGTH_NAMES.get(claim.strength, str(claim.strength))
+    allowed_name = STRENGTH_NAMES.get(ref.max_strength, str(ref.max_strength))
+    basis = (f"Matches {ref.id} \"{ref.text}\" (score {match.best.score:.0f}); evidence "
+             f"{ref.grade}, stance {ref.stance}: {_studies_phrase(ref)}.")
+    common = dict(claim=claim, reference_id=ref.id, score=match.best.score,
+                  evidence_grade=ref.grade, candidates=match.candidates, studies=ref.studies)
     # Polarity agrees when it agrees with the canonical text or with the variant
     # that matched (a variant may be phrased negatively: "is not well absorbed").
     negated = (claim.negated != reference_negated(ref.text, reader)
