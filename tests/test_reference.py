@@ -121,7 +121,8 @@ def test_file_subject_applies_to_every_claim() -> None:
 
 def test_bundled_reference_declares_its_subject(root: Path) -> None:
     ref = load_reference([root / "reference"])
-    assert {c.subject for c in ref.claims} == {"magnesium"}
+    assert {c.subject for c in ref.claims} == {"magnesium", "vitamin d"}
+    assert {c.pack: c.subject for c in ref.claims} == {"magnesium": "magnesium", "vitamin-d": "vitamin d"}
 
 
 def test_cli_warns_about_an_empty_reference_set(tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def test_about_needs_enough_mentions(auditor) -> None:
     m = auditor.matcher
     assert m.about(m.subject_mentions("Magnesium. Magnesium.")) == frozenset()
     assert m.about(m.subject_mentions("Magnesium, hypomagnesemia and Epsom salts.")) == {"magnesium"}
-    assert m.subject_mentions("The 200 mg tablet; bone mineral density.") == {"magnesium": 0}
+    assert m.subject_mentions("The 200 mg tablet; bone mineral density.") == dict.fromkeys(m.subjects, 0)
 
 
 def test_a_reference_set_without_subjects_keeps_every_claim_in_scope(mini: Path, tmp_path) -> None:
