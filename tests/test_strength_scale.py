@@ -193,17 +193,16 @@ def auditor(root: Path) -> Auditor:
 
 
 _SEVERITY_ALL = {"supported": 0, "overstated": 1, "contradicted": 2}
-_MATCHER_SPLIT = pytest.mark.xfail(strict=True, reason=(
-    "matcher: 'may reduce back pain' matches MG-038 (chronic pain, max 1) at 58 while 'can help with "
-    "back pain' matches MG-042 (back pain, max 2) at 88, so equal-strength wordings get different verdicts"))
 
 # fmt: off
 PAIRS = [
     # weaker wording,                                      stronger wording,                                 reference claim
     ("Magnesium might ease back pain.",                   "Magnesium relieves back pain.",                  "MG-042"),
     ("Magnesium can help with back pain.",                "Magnesium definitely relieves back pain.",       "MG-042"),
+    # The issue's own example: the matcher once sent the first to MG-038 (chronic pain, max 1), fixed by
+    # shortlisting by embedding and by TF-IDF separately.
     pytest.param("Magnesium may reduce back pain.",       "Magnesium can help with back pain.",             "MG-042",
-                 marks=_MATCHER_SPLIT, id="may-reduce-vs-can-help-back-pain"),
+                 id="may-reduce-vs-can-help-back-pain"),
     ("Magnesium is associated with fewer migraine attacks.", "Taking magnesium prevents migraine attacks.", "MG-045"),
     ("Magnesium may help prevent migraine attacks.",      "Taking magnesium always prevents migraine attacks.", "MG-045"),
     ("Magnesium is linked to better sleep.",              "Magnesium may improve sleep.",                   "MG-051"),

@@ -60,6 +60,7 @@ def shape_tokens(claim: Claim, first: bool) -> str:
     return " ".join(toks)
 
 
+@lru_cache(maxsize=1)
 def _vectorizer():
     from sklearn.feature_extraction.text import HashingVectorizer
 

@@ -442,8 +442,12 @@ class Matcher:
             if not keep:
                 continue
             cands = np.array(keep, dtype=np.int64)
-            pre = em_claim[cands] + tf_claim[cands]
-            top = cands[np.argsort(-pre, kind="stable")[:shortlist]]
+            # Two retrievers, their shortlists joined: the closest claims by embedding (a
+            # paraphrase with other words) and by TF-IDF (the same words, reordered).
+            half = max(1, shortlist // 2)
+            by_em = cands[np.argsort(-em_claim[cands], kind="stable")[:half]]
+            by_tf = cands[np.argsort(-tf_claim[cands], kind="stable")[:half]]
+            top = np.array(list(dict.fromkeys([*by_em.tolist(), *by_tf.tolist()])), dtype=np.int64)
             em_sorted = np.sort(em_claim[cands])[::-1]
             named = self.named(originals[i]) if self.subjects else set()
             implied = self.named(texts[i]) if self.subjects else set()
