@@ -261,15 +261,47 @@ def bundled_model() -> MatchModel:
 
 
 _EMBEDDINGS: dict[str, np.ndarray] = {}  # text -> embedding, shared by every Matcher of a process
+STORED_EMBEDDINGS = "reference_embeddings.npz"
 
 
-def embed(texts: Sequence[str]) -> np.ndarray | None:
-    """Return sentence embeddings (rows, L2-normalized) for texts; None without the model."""
+def text_key(text: str) -> str:
+    """The key of a text in the stored embeddings: its SHA-1 in hex."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def stored_embeddings() -> dict[str, np.ndarray]:
+    """Embeddings of the bundled packs' reference texts, computed once by tools/embed_reference.py.
+
+    Embedding every text of a reference set takes seconds; an editor's `check`
+    of one sentence should not. Texts that are not stored (a pack of the
+    user's own, an edited variant) are embedded when first needed.
+    """
+    path = resources.files("claimaudit").joinpath("data", STORED_EMBEDDINGS)
+    if not path.is_file():
+        return {}
+    with resources.as_file(path) as p, np.load(p, allow_pickle=False) as z:
+        keys, vectors = z["keys"], z["vectors"]
+        return {str(k): vectors[i] for i, k in enumerate(keys)}
+
+
+def embed(texts: Sequence[str], stored: bool = True) -> np.ndarray | None:
+    """Return sentence embeddings (rows, L2-normalized) for texts; None without the model.
+
+    With `stored`, reference texts are looked up in `stored_embeddings` first.
+    """
     from .encoder import load_sentence_encoder
 
     enc = load_sentence_encoder()
     if enc is None:
         return None
+    if stored:
+        table = stored_embeddings()
+        for t in texts:
+            if t not in _EMBEDDINGS:
+                v = table.get(text_key(t))
+                if v is not None:
+                    _EMBEDDINGS[t] = v
     todo = sorted({t for t in texts if t not in _EMBEDDINGS})
     if todo:
         if len(_EMBEDDINGS) > 200_000:
