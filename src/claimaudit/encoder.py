@@ -17,6 +17,7 @@ tokenizer on every training sentence before it exports.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 import zipfile
 from collections.abc import Sequence
@@ -237,7 +238,7 @@ class Encoder:
                 qkv[..., j * hidden : (j + 1) * hidden].reshape(n, length, self.heads, dh).transpose(0, 2, 1, 3)
                 for j in range(3)
             )
-            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(dh) + bias
+            scores = q @ k.transpose(0, 1, 3, 2) * np.float32(1.0 / math.sqrt(dh)) + bias
             scores -= scores.max(-1, keepdims=True)
             att = np.exp(scores)
             att /= att.sum(-1, keepdims=True)
@@ -247,7 +248,7 @@ class Encoder:
             if self.head_w is None:  # embeddings: the tanh form of GELU, 3x faster, cosine >= 0.999
                 h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h * h * h)))
             else:
-                h = 0.5 * h * (1.0 + erf(h / np.sqrt(2.0)))
+                h = 0.5 * h * (1.0 + erf(h * np.float32(1.0 / math.sqrt(2.0))))
             x = _layer_norm(h @ layer.down_w + layer.down_b + x, layer.ln2_g, layer.ln2_b)
         m = mask[..., None].astype(np.float32)
         return (x * m).sum(1) / m.sum(1)
