@@ -440,3 +440,21 @@ def test_html_article_sarif_and_github_locate_and_quote_the_sentence(in_tmp: Pat
     github = invoke("audit", "site", "--format", "github", "--exit-zero").stdout
     assert (f"::error file=site/colds.html,line=8,col={col},endLine=8,endColumn={col + len(CLAIM)},"
             f"title=claimaudit (CA301)::\"{CLAIM}\" contradicted: ") in github
+
+
+def test_a_folder_named_explicitly_is_audited_even_when_gitignore_ignores_it(tmp_path: Path) -> None:
+    """`claimaudit audit drafts` audits drafts/ although the repository's .gitignore lists it;
+    files that a .gitignore inside the folder ignores are still skipped."""
+    from claimaudit.pipeline import Discovery, discover
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("drafts/\n", encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    (drafts / "a.txt").write_text("Magnesium helps muscles.\n", encoding="utf-8")
+    (drafts / "b.txt").write_text("Magnesium helps nerves.\n", encoding="utf-8")
+    (drafts / ".gitignore").write_text("b.txt\n", encoding="utf-8")
+    files, errors = discover([drafts], Discovery(base=str(tmp_path)))
+    assert [Path(f).name for f, _ in files] == ["a.txt"] and not errors
+    outer, _ = discover([tmp_path], Discovery(base=str(tmp_path)))
+    assert outer == []

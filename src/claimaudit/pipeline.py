@@ -137,6 +137,12 @@ class _Ignores:
                 spec = self.read(folder / ".gitignore")
                 if spec is not None:
                     self.top.append((spec, _prefix_from(folder, absroot)))
+            # A folder the user names is audited even when a .gitignore above it ignores the
+            # folder itself (`claimaudit audit .pages-dev` in a repository that ignores it):
+            # naming it is as explicit as naming a file. .gitignore files inside it still count.
+            if any(spec.check_file(prefix).include  # type: ignore[attr-defined]
+                   for spec, prefix in self.top if prefix):
+                self.top = []
 
     def read(self, path: Path) -> object | None:
         """Read a .gitignore file into a matcher (None when it cannot be read)."""
