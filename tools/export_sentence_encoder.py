@@ -33,8 +33,7 @@ from claimaudit.encoder import (  # noqa: E402
     SENTENCE_ENCODER_FILE,
     Encoder,
     WordPiece,
-    quantize_groups_int4,
-    quantize_rows_int8,
+    export_arrays,
 )
 
 OFFICIAL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -62,36 +61,7 @@ def export(bert, vocab: list[str], max_len: int) -> dict[str, np.ndarray]:
     """The arrays `claimaudit.encoder.Encoder` reads, with no head (an embedding model)."""
     sd = {k: v.detach().cpu().numpy().astype(np.float32) for k, v in bert.state_dict().items()}
     cfg = bert.config
-    out: dict[str, np.ndarray] = {
-        "n_layers": np.array(cfg.num_hidden_layers),
-        "n_heads": np.array(cfg.num_attention_heads),
-        "max_len": np.array(max_len),
-        "vocab": np.frombuffer("\n".join(vocab).encode("utf-8"), dtype=np.uint8),
-    }
-    e = "embeddings."
-    out["word_q4"], out["word_scale"] = quantize_groups_int4(sd[e + "word_embeddings.weight"])
-    out["pos"] = sd[e + "position_embeddings.weight"][:max_len] + sd[e + "token_type_embeddings.weight"][0]
-    out["emb_ln_g"], out["emb_ln_b"] = sd[e + "LayerNorm.weight"], sd[e + "LayerNorm.bias"]
-    for i in range(cfg.num_hidden_layers):
-        p = f"encoder.layer.{i}."
-        a = p + "attention.self."
-        qkv_w = np.concatenate([sd[a + n + ".weight"] for n in ("query", "key", "value")])
-        qkv_b = np.concatenate([sd[a + n + ".bias"] for n in ("query", "key", "value")])
-        weights = {
-            "qkv": (qkv_w, qkv_b),
-            "out": (sd[p + "attention.output.dense.weight"], sd[p + "attention.output.dense.bias"]),
-            "up": (sd[p + "intermediate.dense.weight"], sd[p + "intermediate.dense.bias"]),
-            "down": (sd[p + "output.dense.weight"], sd[p + "output.dense.bias"]),
-        }
-        for name, (w, b) in weights.items():
-            out[f"l{i}_{name}_q"], out[f"l{i}_{name}_s"] = quantize_rows_int8(w)
-            out[f"l{i}_{name}_b"] = b
-        out[f"l{i}_ln1_g"] = sd[p + "attention.output.LayerNorm.weight"]
-        out[f"l{i}_ln1_b"] = sd[p + "attention.output.LayerNorm.bias"]
-        out[f"l{i}_ln2_g"] = sd[p + "output.LayerNorm.weight"]
-        out[f"l{i}_ln2_b"] = sd[p + "output.LayerNorm.bias"]
-    return out
-
+    return export_arrays(sd, cfg.num_hidden_layers, cfg.num_attention_heads, vocab, max_len)
 
 def torch_embeddings(bert, tok: WordPiece, texts: list[str]) -> np.ndarray:
     import torch

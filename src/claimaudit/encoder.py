@@ -292,24 +292,62 @@ class Encoder:
         return [int(i) for i in self.probs(texts).argmax(1)] if texts else []
 
 
-@lru_cache(maxsize=1)
-def load_encoder() -> Encoder | None:
-    """The bundled encoder, or None when the package was built without it."""
-    path = resources.files("claimaudit") / "data" / ENCODER_FILE
+def export_arrays(sd: dict[str, np.ndarray], n_layers: int, n_heads: int, vocab: list[str], max_len: int,
+                  prefix: str = "") -> dict[str, np.ndarray]:
+    """Quantize a BERT state dict (numpy arrays; keys under `prefix`) into the arrays `Encoder` reads.
+
+    Used by the tools that export the strength encoder and the sentence encoder; a head, if any,
+    is added by the caller (`head_w`, `head_b`).
+    """
+    out: dict[str, np.ndarray] = {
+        "n_layers": np.array(n_layers),
+        "n_heads": np.array(n_heads),
+        "max_len": np.array(max_len),
+        "vocab": np.frombuffer("\n".join(vocab).encode("utf-8"), dtype=np.uint8),
+    }
+    e = prefix + "embeddings."
+    out["word_q4"], out["word_scale"] = quantize_groups_int4(sd[e + "word_embeddings.weight"])
+    out["pos"] = sd[e + "position_embeddings.weight"][:max_len] + sd[e + "token_type_embeddings.weight"][0]
+    out["emb_ln_g"], out["emb_ln_b"] = sd[e + "LayerNorm.weight"], sd[e + "LayerNorm.bias"]
+    for i in range(n_layers):
+        p = f"{prefix}encoder.layer.{i}."
+        a = p + "attention.self."
+        qkv_w = np.concatenate([sd[a + n + ".weight"] for n in ("query", "key", "value")])
+        qkv_b = np.concatenate([sd[a + n + ".bias"] for n in ("query", "key", "value")])
+        weights = {
+            "qkv": (qkv_w, qkv_b),
+            "out": (sd[p + "attention.output.dense.weight"], sd[p + "attention.output.dense.bias"]),
+            "up": (sd[p + "intermediate.dense.weight"], sd[p + "intermediate.dense.bias"]),
+            "down": (sd[p + "output.dense.weight"], sd[p + "output.dense.bias"]),
+        }
+        for name, (w, b) in weights.items():
+            out[f"l{i}_{name}_q"], out[f"l{i}_{name}_s"] = quantize_rows_int8(w)
+            out[f"l{i}_{name}_b"] = b
+        out[f"l{i}_ln1_g"] = sd[p + "attention.output.LayerNorm.weight"]
+        out[f"l{i}_ln1_b"] = sd[p + "attention.output.LayerNorm.bias"]
+        out[f"l{i}_ln2_g"] = sd[p + "output.LayerNorm.weight"]
+        out[f"l{i}_ln2_b"] = sd[p + "output.LayerNorm.bias"]
+    return out
+
+
+def _load_bundled(name: str) -> Encoder | None:
+    path = resources.files("claimaudit") / "data" / name
     if not path.is_file():
         return None
     with resources.as_file(path) as p, np.load(p, allow_pickle=False) as z:
         return Encoder({k: z[k] for k in z.files})
+
+
+@lru_cache(maxsize=1)
+def load_encoder() -> Encoder | None:
+    """The bundled strength encoder, or None when the package was built without it."""
+    return _load_bundled(ENCODER_FILE)
 
 
 @lru_cache(maxsize=1)
 def load_sentence_encoder() -> Encoder | None:
     """The bundled all-MiniLM-L6-v2 embedding model, or None when the package was built without it."""
-    path = resources.files("claimaudit") / "data" / SENTENCE_ENCODER_FILE
-    if not path.is_file():
-        return None
-    with resources.as_file(path) as p, np.load(p, allow_pickle=False) as z:
-        return Encoder({k: z[k] for k in z.files})
+    return _load_bundled(SENTENCE_ENCODER_FILE)
 
 
 def encoder_problem() -> str | None:

@@ -61,6 +61,20 @@ def gold_articles(pairs: Sequence[tuple[str | Path, str | Path]]) -> list[GoldAr
     return out
 
 
+def _aligned(span: tuple[int, int], claims: Sequence) -> int | None:
+    """Return the index of the unit that overlaps `span` most, when it covers half the shorter one
+    (the scoring rule of `evaluate`), else None."""
+    best, best_ov = None, 0
+    for k, c in enumerate(claims):
+        ov = min(span[1], c.sentence.end) - max(span[0], c.sentence.start)
+        if ov > best_ov:
+            best, best_ov = k, ov
+    if best is None:
+        return None
+    c = claims[best]
+    return best if best_ov * 2 >= min(span[1] - span[0], c.sentence.end - c.sentence.start) else None
+
+
 def feature_rows(auditor: Auditor, article: GoldArticle) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (features, labels, unit index) rows for an article's labelled claim units."""
     art = read_article(article.path, article.name)
@@ -77,15 +91,8 @@ def feature_rows(auditor: Auditor, article: GoldArticle) -> tuple[np.ndarray, np
             continue
         if row.get("ref") is None and first != "unverified":
             continue
-        best, best_ov = None, 0
-        for k, c in enumerate(claim_list):
-            ov = min(span[1], c.sentence.end) - max(span[0], c.sentence.start)
-            if ov > best_ov:
-                best, best_ov = k, ov
-        if best is None:
-            continue
-        shorter = min(span[1] - span[0], claim_list[best].sentence.end - claim_list[best].sentence.start)
-        if best_ov * 2 < shorter or feats[best] is None:
+        best = _aligned(span, claim_list)
+        if best is None or feats[best] is None:
             continue
         top, F, _, _ = feats[best]
         want = row.get("ref")
@@ -115,15 +122,8 @@ def claim_rows(auditor: Auditor, article: GoldArticle) -> tuple[list[str], list[
         labels = row["labels"]
         if span is None or (("none" in labels) and len(labels) > 1):
             continue
-        best, best_ov = None, 0
-        for k, c in enumerate(claims):
-            ov = min(span[1], c.sentence.end) - max(span[0], c.sentence.start)
-            if ov > best_ov:
-                best, best_ov = k, ov
+        best = _aligned(span, claims)
         if best is None or not claims[best].is_claim:
-            continue
-        c = claims[best]
-        if best_ov * 2 < min(span[1] - span[0], c.sentence.end - c.sentence.start):
             continue
         out_t.append(texts[best])
         out_y.append(0 if labels == ["none"] else 1)
