@@ -89,8 +89,8 @@ def selection_options(f):  # noqa: ANN001, ANN201 - click decorator
                           "have hundreds). Unverified claims worded as a cure, guarantee, proof "
                           "or blanket safety (CA403) are always listed.")(f)
     f = click.option("--min-score", type=float, default=None,
-                     help="Matcher threshold, 0-100 [default: configured, else 36, tuned on "
-                          "the seed gold labels].")(f)
+                     help="Match threshold, 0-100: 100 x the match model's probability [default: "
+                          "configured, else 50, the cut-off the model was calibrated to].")(f)
     f = gate_options(f)
     f = click.option("--ignore", "ignore", multiple=True, metavar="CODES",
                      help="Reference ids or rule codes (or prefixes such as CA4) never "
