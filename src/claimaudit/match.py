@@ -334,11 +334,20 @@ class Matcher:
         self.doc_claim_arr = np.array(self.doc_claim, dtype=np.int64)
         # doc_claim is ascending: each claim's texts are one run, starting at claim_start[ci]
         self.claim_start = np.searchsorted(self.doc_claim_arr, np.arange(len(reference.claims)))
-        self.vectorizer = TfidfVectorizer(
-            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+",
-            lowercase=False, dtype=np.float32,
-        )
-        self.doc_matrix = self.vectorizer.fit_transform(self.doc_norm or ["empty"]).T.tocsr()
+        # One TF-IDF index per subject: a word's weight in the magnesium claims must not
+        # change because a vitamin D pack is loaded beside them (issue 16).
+        self._tfidf: list[tuple[str, TfidfVectorizer, np.ndarray, Any]] = []
+        docs_of_label: dict[str, list[int]] = {}
+        for d, ci in enumerate(self.doc_claim):
+            docs_of_label.setdefault(reference.claims[ci].subject, []).append(d)
+        for label in sorted(docs_of_label):
+            idx = np.array(docs_of_label[label], dtype=np.int64)
+            vectorizer = TfidfVectorizer(
+                analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+",
+                lowercase=False, dtype=np.float32,
+            )
+            matrix = vectorizer.fit_transform([self.doc_norm[d] for d in idx]).T.tocsr()
+            self._tfidf.append((label, vectorizer, idx, matrix))
         self.keys = KeyTermIndex([claim.key_terms for claim in reference.claims],
                                  [claim.subject for claim in reference.claims])
         self._labels = frozenset(claim.subject for claim in reference.claims)
@@ -404,6 +413,14 @@ class Matcher:
             return {"", *self.named(text), *self.named(previous)} & self._labels
         return {"", *about, *self.named(text)} & self._labels  # only subjects that have claims
 
+    def _tfidf_sims(self, norms: Sequence[str], labels: set[str]) -> np.ndarray:
+        """Return units x reference texts TF-IDF cosines, each subject's texts scored in its own index."""
+        sims = np.zeros((len(norms), len(self.doc_text)), np.float32)
+        for label, vectorizer, idx, matrix in self._tfidf:
+            if label in labels:
+                sims[:, idx] = (vectorizer.transform(norms) @ matrix).toarray()
+        return sims
+
     def _hit_groups(self, lowered: str) -> set[int]:
         keys = self.keys
         hit: set[int] = set()
@@ -430,12 +447,15 @@ class Matcher:
         if not self.doc_claim:
             return out
         scoped: dict[int, np.ndarray] = {}
+        labels: set[str] = set()
         for i, t in enumerate(texts):
             scope = self._scope(t, about, previous[i])
             if scope is None:
                 scoped[i] = np.arange(len(self.reference.claims))
+                labels |= self._labels
             elif scope:
                 scoped[i] = np.concatenate([self._claims_of_label[lab] for lab in sorted(scope)])
+                labels |= scope
         if not scoped:
             return out
         order = list(scoped)
@@ -446,7 +466,7 @@ class Matcher:
                 owner.append(i)
                 units.append(u)
         norms = [normalize(u) for u in units]
-        sims = (self.vectorizer.transform(norms) @ self.doc_matrix).toarray()
+        sims = self._tfidf_sims(norms, labels)
         emb = None
         if self.use_embeddings:
             emb = embed([texts[i] for i in order]) @ self.doc_emb.T
