@@ -13,11 +13,19 @@ that probability is below the model's cut-off.
 The model is fitted on labelled units by tools/fit_match_model.py (with the
 match model) and refitted per fold with whole articles held out by
 benchmarks/heldout.py, which prints the held-out figures.
+
+Fitting uses scikit-learn's HashingVectorizer; the audit does not import
+scikit-learn (about 1.3 s a process, most of it scipy.stats): `hashed_counts`
+computes the same features (the same tokens, lower-cased word 1-2-grams, and
+the same MurmurHash3 buckets, from the `murmurhash` package spaCy depends on),
+and `ClaimModel.probabilities` adds up the same terms in the same order as
+the sparse product did, so the probabilities are the same floats.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,10 +33,13 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
+from murmurhash.mrmr import hash as _murmurhash3_32
 
 from .records import Claim
 
 N_FEATURES = 2**18
+TOKEN_PATTERN = r"(?u)\b\w+\b"
+_WORD = re.compile(TOKEN_PATTERN)
 _QUOTE = re.compile(r"[\"“”]|(?:^|\s)[‘’']\S")
 _ATTRIBUTION = re.compile(r"\b(says?|said|told|according to|explains?|explained|added|notes?|noted|"
                           r"wrote|writes|reports?|reported|recommends?|advises?)\b", re.IGNORECASE)
@@ -62,10 +73,46 @@ def shape_tokens(claim: Claim, first: bool) -> str:
 
 @lru_cache(maxsize=1)
 def _vectorizer():
+    """scikit-learn's vectorizer, for fitting only; `hashed_counts` is the same transform."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
     return HashingVectorizer(n_features=N_FEATURES, ngram_range=(1, 2), alternate_sign=False,
-                             norm="l2", lowercase=True, token_pattern=r"(?u)\b\w+\b")
+                             norm="l2", lowercase=True, token_pattern=TOKEN_PATTERN)
+
+
+def bucket(feature: str) -> int:
+    """Return the hashed column of a feature, as scikit-learn's FeatureHasher computes it.
+
+    MurmurHash3 (x86, 32 bit, seed 0) of the UTF-8 bytes, as a signed integer;
+    the column is its absolute value modulo `N_FEATURES`, with -2**31 (whose
+    absolute value does not fit 32 bits) mapped as scikit-learn maps it.
+    """
+    h = _murmurhash3_32(feature)
+    if h == -2147483648:
+        return (2147483647 - (N_FEATURES - 1)) % N_FEATURES
+    return abs(h) % N_FEATURES
+
+
+_BUCKETS: dict[str, int] = {}  # feature -> column, for this process (words and word pairs recur)
+
+
+def hashed_counts(text: str) -> dict[int, int]:
+    """Return column -> count of a unit text's features: lower-cased words and word pairs.
+
+    The same features as `_vectorizer().transform` before its l2 normalization
+    (alternate_sign is off, so every feature counts +1 in its column).
+    """
+    words = _WORD.findall(text.lower())
+    cache = _BUCKETS
+    if len(cache) > 500_000:
+        cache.clear()
+    counts: dict[int, int] = {}
+    for feature in (*words, *map(" ".join, zip(words, words[1:]))):
+        col = cache.get(feature)
+        if col is None:
+            col = cache[feature] = bucket(feature)
+        counts[col] = counts.get(col, 0) + 1
+    return counts
 
 
 def unit_texts(claims: Sequence[Claim]) -> list[str]:
@@ -90,8 +137,8 @@ class ClaimModel:
         """Return P(claim) for unit texts (see `unit_texts`)."""
         if not texts:
             return np.zeros(0)
-        w = _dense(self.weights)
-        z = _vectorizer().transform(texts) @ w + self.bias
+        w = _weight_table(self.weights)
+        z = np.array([_score(hashed_counts(t), w) for t in texts]) + self.bias
         return 1.0 / (1.0 + np.exp(-z))
 
     def describe(self) -> str:
@@ -103,11 +150,28 @@ class ClaimModel:
 
 
 @lru_cache(maxsize=4)
-def _dense(weights: tuple[tuple[int, float], ...]) -> np.ndarray:
-    w = np.zeros(N_FEATURES)
+def _weight_table(weights: tuple[tuple[int, float], ...]) -> dict[int, float]:
+    table: dict[int, float] = {}
     for i, v in weights:
-        w[i] = v
-    return w
+        table[i] = v  # as the dense vector had it: the last weight given for a column
+    return {i: v for i, v in table.items() if v != 0.0}
+
+
+def _score(counts: dict[int, int], weights: dict[int, float]) -> float:
+    """The row's l2-normalized counts times the weights, summed as scipy's CSR product sums.
+
+    The squares of integer counts add up exactly in any order; the products are
+    added in ascending column order, as in the sorted sparse row (a column
+    without a weight adds +0.0, which changes no sum).
+    """
+    norm = float(sum(c * c for c in counts.values()))
+    if norm == 0.0:
+        return 0.0
+    norm = math.sqrt(norm)
+    z = 0.0
+    for col in sorted(counts.keys() & weights.keys()):
+        z += (counts[col] / norm) * weights[col]
+    return z
 
 
 @lru_cache(maxsize=1)

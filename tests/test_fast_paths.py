@@ -1,0 +1,136 @@
+"""The audit's own claim-filter hashing and TF-IDF index against scikit-learn's.
+
+The audit does not import scikit-learn (issue 14: the import costs each
+process about 1.3 s); `claimness.hashed_counts` / `ClaimModel.probabilities`
+and `tfidf.TfidfIndex` must give the same floats as the scikit-learn
+transforms the models were fitted with, bit for bit, so every report stays
+byte-identical.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils import murmurhash3_32
+
+from claimaudit import claimness
+from claimaudit.claimness import N_FEATURES, ClaimModel, bucket, bundled_claim_model, hashed_counts
+from claimaudit.claims import read_claims
+from claimaudit.ingest import read_article
+from claimaudit.segment import segment
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Unit texts: repeated words and pairs (counts > 1), case, digits, apostrophes, accents,
+# other scripts, underscores (a word character), punctuation only, shape tokens.
+TEXTS = [
+    "Magnesium relieves muscle cramps. zzblockp zzlevel2 zzsizem zzendstop",
+    "the the the THE The tHe zzblockli zzlevel0 zzsizes zzendnone",
+    "Vitamin D 1,000 IU/day (25 µg) lowers the risk of falls by 19% zzblockp zznumber",
+    "Naïve café-goers said “it works” — according to Dr. Ødegård zzquote zzattribution",
+    "维生素 D 可以 预防 感冒 感冒 zzblockh2",
+    "snake_case words_and __dunder__ tokens, it's and isn't zzfirst",
+    "!!! ... --- ??? ",
+    "a",
+    "",
+    "Héllo HÉLLO héllo; ÄÖÜ äöü ß SS",
+]
+
+_WORDS = st.sampled_from(["magnesium", "Magnesium", "cramps", "sleep", "the", "of", "a", "é",
+                          "Vitamin", "D", "IU", "2,000", "ß", "İ", "can't", "zzquote", "zzlevel3"])
+_TEXT = st.one_of(
+    st.lists(_WORDS, max_size=40).map(" ".join),
+    st.text(max_size=200),
+)
+
+
+def _sklearn_counts(text: str) -> dict[int, int]:
+    v = HashingVectorizer(n_features=N_FEATURES, ngram_range=(1, 2), alternate_sign=False,
+                          norm=None, lowercase=True, token_pattern=r"(?u)\b\w+\b")
+    row = v.transform([text]).tocsr()
+    return {int(i): int(c) for i, c in zip(row.indices, row.data)}
+
+
+def _sklearn_probabilities(model: ClaimModel, texts: list[str]) -> np.ndarray:
+    w = np.zeros(N_FEATURES)
+    for i, v in model.weights:
+        w[i] = v
+    z = claimness._vectorizer().transform(texts) @ w + model.bias
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@pytest.fixture(scope="module")
+def unit_texts() -> list[str]:
+    """The claim filter's input for every unit of the seed corpus."""
+    out = []
+    for path in sorted((ROOT / "corpus").iterdir()):
+        if path.suffix in (".txt", ".md", ".html"):
+            out += claimness.unit_texts(read_claims(segment(read_article(path)), "magnesium"))
+    assert len(out) > 200
+    return out
+
+
+# --- claim filter ----------------------------------------------------------------------------
+
+
+def _sklearn_column(feature: str) -> int:
+    hasher = FeatureHasher(n_features=N_FEATURES, input_type="string", alternate_sign=False)
+    return int(hasher.transform([[feature]]).tocsr().indices[0])
+
+
+@pytest.mark.parametrize("feature", ["", "a", "magnesium", "vitamin d", "café", "维生素", "zzlevel4",
+                                     "x" * 1000])
+def test_bucket_is_the_feature_hashers_column(feature: str) -> None:
+    assert bucket(feature) == _sklearn_column(feature)
+    assert bucket(feature) == abs(murmurhash3_32(feature, seed=0)) % N_FEATURES
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=60))
+def test_bucket_matches_sklearn_on_any_text(feature: str) -> None:
+    assert bucket(feature) == _sklearn_column(feature)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_hashed_counts_are_the_hashing_vectorizers(text: str) -> None:
+    assert hashed_counts(text) == _sklearn_counts(text)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT)
+def test_hashed_counts_match_sklearn_on_random_texts(text: str) -> None:
+    assert hashed_counts(text) == _sklearn_counts(text)
+
+
+def test_bundled_model_probabilities_are_the_same_floats(unit_texts: list[str]) -> None:
+    model = bundled_claim_model()
+    assert model is not None
+    fast = model.probabilities(unit_texts)
+    slow = _sklearn_probabilities(model, unit_texts)
+    assert np.array_equal(fast, slow)
+    assert np.array_equal(fast < model.cutoff, slow < model.cutoff)
+    assert 0 < int((fast < model.cutoff).sum()) < len(unit_texts)  # both decisions occur
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_TEXT, min_size=1, max_size=8),
+       st.lists(st.floats(-3, 3, allow_nan=False), min_size=1, max_size=40),
+       st.floats(-2, 2, allow_nan=False))
+def test_any_model_gives_sklearns_probabilities(texts: list[str], ws: list[float], bias: float) -> None:
+    # Weights on the columns the texts hit (and on others), so that every product counts.
+    cols = sorted({c for t in texts for c in hashed_counts(t)} | {0, 7, N_FEATURES - 1})
+    model = ClaimModel(tuple((c, ws[k % len(ws)]) for k, c in enumerate(cols)), bias)
+    assert np.array_equal(model.probabilities(texts), _sklearn_probabilities(model, texts))
+
+
+def test_a_repeated_column_keeps_its_last_weight() -> None:
+    col = next(iter(hashed_counts("cramps")))
+    model = ClaimModel(((col, 5.0), (col, -1.0)), 0.0)
+    assert np.array_equal(model.probabilities(["cramps"]), _sklearn_probabilities(model, ["cramps"]))
+    assert model.probabilities(["cramps"])[0] < 0.5
