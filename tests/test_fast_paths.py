@@ -9,6 +9,9 @@ byte-identical.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,14 +19,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction import FeatureHasher
-from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer, TfidfVectorizer
 from sklearn.utils import murmurhash3_32
 
-from claimaudit import claimness
+from claimaudit import claimness, match
 from claimaudit.claimness import N_FEATURES, ClaimModel, bucket, bundled_claim_model, hashed_counts
 from claimaudit.claims import read_claims
 from claimaudit.ingest import read_article
+from claimaudit.match import Matcher, MatchSettings, normalize
+from claimaudit.reference import load_reference
 from claimaudit.segment import segment
+from claimaudit.tfidf import TfidfIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,3 +140,109 @@ def test_a_repeated_column_keeps_its_last_weight() -> None:
     model = ClaimModel(((col, 5.0), (col, -1.0)), 0.0)
     assert np.array_equal(model.probabilities(["cramps"]), _sklearn_probabilities(model, ["cramps"]))
     assert model.probabilities(["cramps"])[0] < 0.5
+
+
+# --- TF-IDF ----------------------------------------------------------------------------------
+
+
+def _sklearn_tfidf(docs: list[str]) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+",
+                           lowercase=False, dtype=np.float32).fit(docs)
+
+
+def _assert_same_index(docs: list[str], queries: list[str]) -> None:
+    vec = _sklearn_tfidf(docs)
+    index = TfidfIndex(docs)
+    assert index.vocabulary == vec.vocabulary_
+    assert index.idf.dtype == np.float32 and np.array_equal(index.idf, vec.idf_)
+    fitted = vec.transform(docs)
+    for q in (queries, docs):
+        indptr, cols, vals = index.transform(q)
+        want = vec.transform(q).tocsr()
+        want.sort_indices()
+        assert np.array_equal(indptr, want.indptr) and np.array_equal(cols, want.indices)
+        assert vals.dtype == np.float32 and np.array_equal(vals, want.data)
+        sims = np.zeros((len(q), len(docs)), np.float32)
+        index.add_similarities(sims, q)
+        assert np.array_equal(sims, (vec.transform(q) @ fitted.T.tocsr()).toarray())
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Matcher:
+    return Matcher(load_reference([ROOT / "reference"]), MatchSettings(embeddings=False))
+
+
+@pytest.fixture(scope="module")
+def corpus_norms() -> list[str]:
+    out = []
+    for path in sorted((ROOT / "corpus").iterdir()):
+        if path.suffix in (".txt", ".md", ".html"):
+            out += [normalize(s.text) for s in segment(read_article(path))]
+    return out
+
+
+def test_tfidf_index_equals_sklearn_on_each_bundled_subject(bundled: Matcher,
+                                                             corpus_norms: list[str]) -> None:
+    assert len(bundled._tfidf) >= 2
+    for _, _, idx in bundled._tfidf:
+        _assert_same_index([bundled.doc_norm[d] for d in idx], corpus_norms)
+
+
+def test_matcher_similarities_equal_the_sklearn_ones(bundled: Matcher, corpus_norms: list[str]) -> None:
+    labels = {label for label, _, _ in bundled._tfidf}
+    want = np.zeros((len(corpus_norms), len(bundled.doc_text)), np.float32)
+    for label, _, idx in bundled._tfidf:
+        vec = _sklearn_tfidf([bundled.doc_norm[d] for d in idx])
+        matrix = vec.transform([bundled.doc_norm[d] for d in idx]).T.tocsr()
+        want[:, idx] = (vec.transform(corpus_norms) @ matrix).toarray()
+    got = bundled._tfidf_sims(corpus_norms, labels)
+    assert np.array_equal(got, want)
+    assert (got > 0).sum() > 100
+    one = sorted(labels)[0]
+    only = bundled._tfidf_sims(corpus_norms, {one})
+    cols = next(idx for label, _, idx in bundled._tfidf if label == one)
+    assert np.array_equal(only[:, cols], want[:, cols])
+    assert not np.delete(only, cols, axis=1).any()
+
+
+_DOC = st.lists(st.sampled_from(["magnesium", "cramp", "sleep", "vitamin", "d", "bone", "fall",
+                                 "risk", "lower", "x", "é", "2"]), max_size=25).map(" ".join)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_DOC, min_size=1, max_size=12).filter(lambda d: any(x.strip() for x in d)),
+       st.lists(st.one_of(_DOC, st.text(max_size=80)), min_size=1, max_size=6))
+def test_tfidf_index_equals_sklearn_on_random_texts(docs: list[str], queries: list[str]) -> None:
+    _assert_same_index(docs, queries)
+
+
+def test_an_empty_vocabulary_is_refused_like_sklearn() -> None:
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        _sklearn_tfidf(["", " "])
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        TfidfIndex(["", " "])
+
+
+def test_the_stop_words_are_sklearns() -> None:
+    assert match.ENGLISH_STOP_WORDS == ENGLISH_STOP_WORDS
+
+
+# --- the audit process ----------------------------------------------------------------------
+
+
+def test_an_audit_does_not_import_sklearn(tmp_path: Path) -> None:
+    article = ROOT / "corpus" / "000_b7547573af1efeb7.txt"  # long enough for the claim filter
+    code = (
+        "import json, sys\n"
+        "from click.testing import CliRunner\n"
+        "from claimaudit.cli import main\n"
+        f"r = CliRunner().invoke(main, ['audit', {str(article)!r}, '--no-cache', '--jobs', '1',"
+        f" '--out', {str(tmp_path / 'out')!r}])\n"
+        "print(json.dumps([r.exit_code, sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn')]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=ROOT)
+    exit_code, loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    assert exit_code == 1  # the article has findings: the audit ran to the end
+    assert (tmp_path / "out" / "audit.json").is_file()
+    assert loaded == []

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    """Import the pipeline (scikit-learn, numpy, ...) on first use of the API, not on import.
+    """Import the pipeline (numpy, rapidfuzz, ...) on first use of the API, not on import.
 
     `import claimaudit` alone (as `claimaudit --version` does) then costs nothing.
     """

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .pipeline import Settings
 
 # Only click and the standard library are imported here: each command imports what it
-# uses (scikit-learn, pandas, numpy, jinja2 ...) when it runs, so `claimaudit --version`
+# uses (pandas, numpy, jinja2 ...) when it runs, so `claimaudit --version`
 # and `--help` start at once (tests/test_cli_output.py checks the imports).
 
 

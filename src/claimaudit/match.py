@@ -35,12 +35,38 @@ import numpy as np
 import Stemmer
 import yaml
 from rapidfuzz import fuzz
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from .records import Candidate, Match, ReferenceSet
 from .regexes import word_alternation
+from .tfidf import TfidfIndex
 
 MATCHER_NAME = "claimaudit.SemanticMatcher.v2"
+
+# scikit-learn's ENGLISH_STOP_WORDS (BSD-3-Clause; the Glasgow Information Retrieval Group's
+# list), written out so that matching does not import scikit-learn (tests/test_fast_paths.py
+# checks that it is still the same list).
+ENGLISH_STOP_WORDS = frozenset((
+    "a about above across after afterwards again against all almost alone along already also although "
+    "always am among amongst amoungst amount an and another any anyhow anyone anything anyway anywhere "
+    "are around as at back be became because become becomes becoming been before beforehand behind being "
+    "below beside besides between beyond bill both bottom but by call can cannot cant co con could "
+    "couldnt cry de describe detail do done down due during each eg eight either eleven else elsewhere "
+    "empty enough etc even ever every everyone everything everywhere except few fifteen fifty fill find "
+    "fire first five for former formerly forty found four from front full further get give go had has "
+    "hasnt have he hence her here hereafter hereby herein hereupon hers herself him himself his how "
+    "however hundred i ie if in inc indeed interest into is it its itself keep last latter latterly least "
+    "less ltd made many may me meanwhile might mill mine more moreover most mostly move much must my "
+    "myself name namely neither never nevertheless next nine no nobody none noone nor not nothing now "
+    "nowhere of off often on once one only onto or other others otherwise our ours ourselves out over own "
+    "part per perhaps please put rather re same see seem seemed seeming seems serious several she should "
+    "show side since sincere six sixty so some somehow someone something sometime sometimes somewhere "
+    "still such system take ten than that the their them themselves then thence there thereafter thereby "
+    "therefore therein thereupon these they thick thin third this those though three through throughout "
+    "thru thus to together too top toward towards twelve twenty two un under until up upon us very via "
+    "was we well were what whatever when whence whenever where whereafter whereas whereby wherein "
+    "whereupon wherever whether which while whither who whoever whole whom whose why will with within "
+    "without would yet you your yours yourself yourselves"
+).split())
 
 # Negation and modal words carry strength, not topic: matching ignores them.
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {
@@ -336,18 +362,13 @@ class Matcher:
         self.claim_start = np.searchsorted(self.doc_claim_arr, np.arange(len(reference.claims)))
         # One TF-IDF index per subject: a word's weight in the magnesium claims must not
         # change because a vitamin D pack is loaded beside them (issue 16).
-        self._tfidf: list[tuple[str, TfidfVectorizer, np.ndarray, Any]] = []
+        self._tfidf: list[tuple[str, TfidfIndex, np.ndarray]] = []
         docs_of_label: dict[str, list[int]] = {}
         for d, ci in enumerate(self.doc_claim):
             docs_of_label.setdefault(reference.claims[ci].subject, []).append(d)
         for label in sorted(docs_of_label):
             idx = np.array(docs_of_label[label], dtype=np.int64)
-            vectorizer = TfidfVectorizer(
-                analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+",
-                lowercase=False, dtype=np.float32,
-            )
-            matrix = vectorizer.fit_transform([self.doc_norm[d] for d in idx]).T.tocsr()
-            self._tfidf.append((label, vectorizer, idx, matrix))
+            self._tfidf.append((label, TfidfIndex([self.doc_norm[d] for d in idx]), idx))
         self.keys = KeyTermIndex([claim.key_terms for claim in reference.claims],
                                  [claim.subject for claim in reference.claims])
         self._labels = frozenset(claim.subject for claim in reference.claims)
@@ -416,9 +437,9 @@ class Matcher:
     def _tfidf_sims(self, norms: Sequence[str], labels: set[str]) -> np.ndarray:
         """Return units x reference texts TF-IDF cosines, each subject's texts scored in its own index."""
         sims = np.zeros((len(norms), len(self.doc_text)), np.float32)
-        for label, vectorizer, idx, matrix in self._tfidf:
+        for label, index, idx in self._tfidf:
             if label in labels:
-                sims[:, idx] = (vectorizer.transform(norms) @ matrix).toarray()
+                index.add_similarities(sims, norms, idx)
         return sims
 
     def _hit_groups(self, lowered: str) -> set[int]:
