@@ -15,7 +15,7 @@ match model) and refitted per fold with whole articles held out by
 benchmarks/heldout.py, which prints the held-out figures.
 
 Fitting uses scikit-learn's HashingVectorizer; the audit does not import
-scikit-learn (about 1.3 s a process, most of it scipy.stats): `hashed_counts`
+scikit-learn (about 1.3 s a process, most of it scipy.stats): `feature_columns`
 computes the same features (the same tokens, lower-cased word 1-2-grams, and
 the same MurmurHash3 buckets, from the `murmurhash` package spaCy depends on),
 and `ClaimModel.probabilities` adds up the same terms in the same order as
@@ -25,11 +25,10 @@ the sparse product did, so the probabilities are the same floats.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -73,7 +72,7 @@ def shape_tokens(claim: Claim, first: bool) -> str:
 
 @lru_cache(maxsize=1)
 def _vectorizer():
-    """scikit-learn's vectorizer, for fitting only; `hashed_counts` is the same transform."""
+    """scikit-learn's vectorizer, for fitting only; `feature_columns` gives the same features."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
     return HashingVectorizer(n_features=N_FEATURES, ngram_range=(1, 2), alternate_sign=False,
@@ -93,26 +92,75 @@ def bucket(feature: str) -> int:
     return abs(h) % N_FEATURES
 
 
-_BUCKETS: dict[str, int] = {}  # feature -> column, for this process (words and word pairs recur)
+class _Columns(dict):
+    """feature -> column, for this process (words and word pairs recur across units)."""
+
+    def __missing__(self, feature: str) -> int:
+        if len(self) > 500_000:
+            self.clear()
+        col = self[feature] = bucket(feature)
+        return col
 
 
-def hashed_counts(text: str) -> dict[int, int]:
-    """Return column -> count of a unit text's features: lower-cased words and word pairs.
+class _PairColumns(dict):
+    """(word, next word) -> the column of "word next", for this process."""
 
-    The same features as `_vectorizer().transform` before its l2 normalization
-    (alternate_sign is off, so every feature counts +1 in its column).
+    def __missing__(self, pair: tuple[str, str]) -> int:
+        if len(self) > 500_000:
+            self.clear()
+        col = self[pair] = bucket(" ".join(pair))
+        return col
+
+
+_COLUMNS = _Columns()
+_PAIR_COLUMNS = _PairColumns()
+
+
+def feature_columns(text: str) -> list[int]:
+    """Return the hashed column of each feature of a unit text: its lower-cased words, then word pairs.
+
+    The features of `_vectorizer().transform`, each counting +1 in its column
+    (alternate_sign is off), before the l2 normalization.
     """
     words = _WORD.findall(text.lower())
-    cache = _BUCKETS
-    if len(cache) > 500_000:
-        cache.clear()
-    counts: dict[int, int] = {}
-    for feature in (*words, *map(" ".join, zip(words, words[1:]))):
-        col = cache.get(feature)
-        if col is None:
-            col = cache[feature] = bucket(feature)
-        counts[col] = counts.get(col, 0) + 1
-    return counts
+    cols = list(map(_COLUMNS.__getitem__, words))
+    cols += map(_PAIR_COLUMNS.__getitem__, zip(words, words[1:]))
+    return cols
+
+
+def _scores(texts: Sequence[str], w: np.ndarray) -> np.ndarray:
+    """Return, per unit text, its l2-normalized hashed counts times the weights `w`.
+
+    The same floats as `_vectorizer().transform(texts) @ w`: the squares of the
+    (integer) counts add up exactly in any order; each count is divided by the
+    row's norm, times its weight, and the products are added one by one from 0
+    in ascending column order, as scipy's CSR product adds them (all rows at
+    once: one vector addition per position in the rows). A column without a
+    weight would add +0.0, which changes no sum, so it is left out.
+    """
+    cols: list[int] = []
+    lengths: list[int] = []
+    for t in texts:
+        before = len(cols)
+        cols += feature_columns(t)
+        lengths.append(len(cols) - before)
+    n = len(texts)
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    keys, counts = np.unique(rows * N_FEATURES + np.asarray(cols, dtype=np.int64), return_counts=True)
+    rows, cols_ = keys // N_FEATURES, keys % N_FEATURES  # sorted by row, then column
+    norms = np.sqrt(np.bincount(rows, weights=(counts * counts).astype(np.float64), minlength=n))
+    weights = w[cols_]
+    keep = weights != 0.0
+    rows, counts, weights = rows[keep], counts[keep], weights[keep]
+    products = counts / norms[rows] * weights
+    z = np.zeros(n)
+    if len(rows):
+        pos = np.arange(len(rows)) - np.searchsorted(rows, rows)  # position within the row
+        table = np.zeros((int(pos.max()) + 1, n))
+        table[pos, rows] = products
+        for column in table:
+            z += column
+    return z
 
 
 def unit_texts(claims: Sequence[Claim]) -> list[str]:
@@ -137,9 +185,17 @@ class ClaimModel:
         """Return P(claim) for unit texts (see `unit_texts`)."""
         if not texts:
             return np.zeros(0)
-        w = _weight_table(self.weights)
-        z = np.array([_score(hashed_counts(t), w) for t in texts]) + self.bias
+        z = np.concatenate([_scores(texts[i:i + 256], self._dense)  # bounded memory
+                            for i in range(0, len(texts), 256)]) + self.bias
         return 1.0 / (1.0 + np.exp(-z))
+
+    @cached_property
+    def _dense(self) -> np.ndarray:
+        """The weights as a dense vector (a column given twice keeps its last weight)."""
+        w = np.zeros(N_FEATURES)
+        for i, v in self.weights:
+            w[i] = v
+        return w
 
     def describe(self) -> str:
         """A short fingerprint for reports and cache keys."""
@@ -147,31 +203,6 @@ class ClaimModel:
 
         text = ",".join(f"{i}:{w:.4f}" for i, w in self.weights) + f"|{self.bias:.4f}|{self.cutoff:.3f}"
         return hashlib.sha256(text.encode()).hexdigest()[:12]
-
-
-@lru_cache(maxsize=4)
-def _weight_table(weights: tuple[tuple[int, float], ...]) -> dict[int, float]:
-    table: dict[int, float] = {}
-    for i, v in weights:
-        table[i] = v  # as the dense vector had it: the last weight given for a column
-    return {i: v for i, v in table.items() if v != 0.0}
-
-
-def _score(counts: dict[int, int], weights: dict[int, float]) -> float:
-    """The row's l2-normalized counts times the weights, summed as scipy's CSR product sums.
-
-    The squares of integer counts add up exactly in any order; the products are
-    added in ascending column order, as in the sorted sparse row (a column
-    without a weight adds +0.0, which changes no sum).
-    """
-    norm = float(sum(c * c for c in counts.values()))
-    if norm == 0.0:
-        return 0.0
-    norm = math.sqrt(norm)
-    z = 0.0
-    for col in sorted(counts.keys() & weights.keys()):
-        z += (counts[col] / norm) * weights[col]
-    return z
 
 
 @lru_cache(maxsize=1)
