@@ -231,7 +231,7 @@ def test_the_stop_words_are_sklearns() -> None:
 # --- the audit process ----------------------------------------------------------------------
 
 
-def test_an_audit_does_not_import_sklearn(tmp_path: Path) -> None:
+def test_an_audit_imports_neither_sklearn_nor_pandas(tmp_path: Path) -> None:
     article = ROOT / "corpus" / "000_b7547573af1efeb7.txt"  # long enough for the claim filter
     code = (
         "import json, sys\n"
@@ -239,7 +239,8 @@ def test_an_audit_does_not_import_sklearn(tmp_path: Path) -> None:
         "from claimaudit.cli import main\n"
         f"r = CliRunner().invoke(main, ['audit', {str(article)!r}, '--no-cache', '--jobs', '1',"
         f" '--out', {str(tmp_path / 'out')!r}])\n"
-        "print(json.dumps([r.exit_code, sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn')]))\n"
+        "print(json.dumps([r.exit_code, sorted(m for m in sys.modules\n"
+        "                                      if m.split('.')[0] in ('sklearn', 'pandas'))]))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=ROOT)

@@ -30,11 +30,12 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .records import SCHEMA, VERDICTS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DIFF_SCHEMA = "claimaudit/diff@1"
 DEFAULT_FAIL_ON = ("overstated", "contradicted")
@@ -158,6 +159,8 @@ def check_report(doc: Any, shown: str = "<report>") -> None:
 
 def claims_frame(doc: Mapping[str, Any], shown: str = "<report>") -> pd.DataFrame:
     """Return one row per claim of a report (all verdicts), keyed by fingerprint."""
+    import pandas as pd  # here: `audit` uses this module (failing_claims) but not pandas
+
     rows = []
     for article in doc["articles"]:
         for claim in article["claims"]:
@@ -181,6 +184,8 @@ def diff_reports(base: Mapping[str, Any], head: Mapping[str, Any],
                  fail_on: Iterable[str] = DEFAULT_FAIL_ON, base_name: str = "base",
                  head_name: str = "head") -> ReportDiff:
     """Compare two report documents and return their new, resolved and changed findings."""
+    import pandas as pd
+
     fail_on = tuple(fail_on)
     left = claims_frame(base, base_name)
     right = claims_frame(head, head_name)
@@ -227,6 +232,8 @@ def _side(row: Mapping[str, Any], suffix: str) -> dict[str, Any]:
 
 
 def _missing(value: Any) -> bool:
+    import pandas as pd
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
