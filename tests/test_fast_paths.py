@@ -10,6 +10,7 @@ byte-identical.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -23,11 +24,12 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer, TfidfVectorizer
 from sklearn.utils import murmurhash3_32
 
-from claimaudit import claimness, match
+from claimaudit import claimness, match, verdict
 from claimaudit.claimness import N_FEATURES, ClaimModel, bucket, bundled_claim_model, feature_columns
 from claimaudit.claims import read_claims
 from claimaudit.ingest import read_article
 from claimaudit.match import Matcher, MatchSettings, normalize
+from claimaudit.records import Claim, Cue, Sentence
 from claimaudit.reference import load_reference
 from claimaudit.segment import segment
 from claimaudit.tfidf import TfidfIndex
@@ -226,6 +228,75 @@ def test_an_empty_vocabulary_is_refused_like_sklearn() -> None:
 
 def test_the_stop_words_are_sklearns() -> None:
     assert match.ENGLISH_STOP_WORDS == ENGLISH_STOP_WORDS
+
+
+# --- CA403 wording ---------------------------------------------------------------------------
+
+
+def _old_strong_wording(claim: Claim) -> str | None:
+    """`verdict.strong_wording` as it was: every case-insensitive pattern searched in full."""
+    if claim.strength < 3 or any(c.kind in verdict._SOFT_CUES for c in claim.cues):
+        return None
+    text = claim.sentence.text
+    if claim.negated:
+        m = verdict._NEGATIVE_SAFETY.search(text)
+        negations = [c for c in claim.cues if c.kind == "negation"]
+        if (m is None or verdict._SAFETY_LIMITS.search(text) or not negations
+                or any(not (m.start() <= c.start and c.end <= m.end()) for c in negations)):
+            return None
+        return "blanket safety"
+    for family, pattern in verdict._STRONG_WORDING:
+        if pattern.search(text) and not (family == "blanket safety" and verdict._SAFETY_LIMITS.search(text)):
+            return family
+    if claim.strength >= 4 and any(c.kind == "absolute" and c.text.lower() in verdict._CERTAINTY_CUES
+                                   for c in claim.cues):
+        return "absolute"
+    return None
+
+
+def _claims_of(text: str) -> list[Claim]:
+    """The text as a claim at strength 3, plain and negated (a negation cue on each negation word)."""
+    sentence = Sentence(text, 0, len(text), 1, 1, 1, len(text) + 1, "paragraph", 0)
+    negations = tuple(Cue("negation", m.group(), m.start(), m.end())
+                      for m in re.finditer(r"(?i)\b(?:no|not|without|cannot|can't)\b", text))
+    return [Claim(sentence, True, "claim", 3, False),
+            Claim(sentence, True, "claim", 3, True, negations),
+            Claim(sentence, True, "claim", 4, False, (Cue("absolute", "always", 0, 6),))]
+
+
+_STRONG_PIECES = [
+    "Magnesium ", "CURES ", "cures ", "and cures ", ", cures ", "Cured of ", "is cured ", "a cure for ",
+    "will cure ", "heals ", "REVERSES ", "eliminates ", "eradicates ", "guaranteed ", "Guarantees ",
+    "100% effective ", "100 percent safe ", "works every time ", "never fails ", "foolproof ",
+    "without fail ", "proof ", "proof of concept ", "proof-in-principle ", "PROVEN ", "proves ",
+    "conclusively ", "scientifically shown ", "beyond any doubt ", "completely safe ", "100% safe",
+    "safe for ", "is safe.", "risk-free ", "risk free ", "is harmless ", "are totally harmless ",
+    "no side effects ", "without any side-effects ", "nontoxic ", "non-toxic ", "cannot overdose ",
+    "can't overdose ", "impossible to overdose ", "for most ", "healthy adults ", "as directed ",
+    "no known side effects ", "not ", "never causes side effects ", "K", "ſ", "İ", "é", "’", ". ",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_STRONG_PIECES), max_size=10), st.text(max_size=6))
+def test_strong_wording_prefilter_finds_what_the_patterns_find(pieces: list[str], noise: str) -> None:
+    text = "".join(pieces) + noise
+    if not text.strip():
+        return
+    for claim in _claims_of(text):
+        assert verdict.strong_wording(claim) == _old_strong_wording(claim), text
+
+
+def test_strong_wording_prefilter_on_the_seed_corpus() -> None:
+    families = Counter()
+    for path in sorted((ROOT / "corpus").iterdir()):
+        for s in segment(read_article(path)):
+            for claim in _claims_of(s.text):
+                family = verdict.strong_wording(claim)
+                assert family == _old_strong_wording(claim), s.text
+                families[family] += 1
+    assert len(families) >= 3  # some families occur, and most sentences have none
+    assert families[None] > max(v for k, v in families.items() if k is not None)
 
 
 # --- the audit process ----------------------------------------------------------------------

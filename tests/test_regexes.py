@@ -9,15 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimaudit import claims, strength
+from claimaudit import claimness, claims, strength, verdict
 from claimaudit.regexes import Caseless, fold, letter_runs, word_alternation
 
-CASELESS = [v for m in (claims, strength) for v in vars(m).values() if isinstance(v, Caseless)] + list(
-    strength._WORDING_PATTERNS)
+CASELESS = [v for m in (claims, strength, claimness, verdict) for v in vars(m).values()
+            if isinstance(v, Caseless)] + list(strength._WORDING_PATTERNS) + [
+            c for _, c, _ in verdict._STRONG_WORDING_SEARCH]
 
 _PIECES = ["It ", "MAY ", "may ", "Can ", "help ", "cause ", "not ", "enough ", "This article ",
            "is ", "recommended ", "highly effective", "Studies FOUND ", "K", "ſ", "İ", "ß",
-           "é", "’", "n’t ", "don't ", "", ", consider ", "which can lead ", "to ", "pain. "]
+           "é", "’", "n’t ", "don't ", "", ", consider ", "which can lead ", "to ", "pain. ",
+           "SAID ", "according to ", "Reports ", "cures ", "100% safe", "no side effects "]
 
 
 def _spans(it) -> list[tuple[int, int]]:

@@ -35,6 +35,7 @@ import numpy as np
 from murmurhash.mrmr import hash as _murmurhash3_32
 
 from .records import Claim
+from .regexes import Caseless, fold, letter_runs
 
 N_FEATURES = 2**18
 TOKEN_PATTERN = r"(?u)\b\w+\b"
@@ -43,6 +44,10 @@ _QUOTE = re.compile(r"[\"“”]|(?:^|\s)[‘’']\S")
 _ATTRIBUTION = re.compile(r"\b(says?|said|told|according to|explains?|explained|added|notes?|noted|"
                           r"wrote|writes|reports?|reported|recommends?|advises?)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
+# Every match of _ATTRIBUTION is one of these words as a whole run of letters.
+_ATTRIBUTION_C = Caseless(_ATTRIBUTION, (
+    "say says said told according explain explains explained added note notes noted wrote writes "
+    "report reports reported recommend recommends advise advises").split())
 
 
 def shape_tokens(claim: Claim, first: bool) -> str:
@@ -59,7 +64,8 @@ def shape_tokens(claim: Claim, first: bool) -> str:
         toks.append("zznegated")
     if _QUOTE.search(text):
         toks.append("zzquote")
-    if _ATTRIBUTION.search(text):
+    folded = fold(text)
+    if _ATTRIBUTION_C.search(text, folded, letter_runs(folded)):
         toks.append("zzattribution")
     if title:
         toks.append("zztitlecase")

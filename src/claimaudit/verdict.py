@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from .claims import with_reading
 from .records import STRENGTH_NAMES, STRONG_UNVERIFIED, Claim, Finding, Match, ReferenceClaim
+from .regexes import Caseless, fold
 from .strength import assert_strength, cue_words
 
 
@@ -256,6 +257,21 @@ _SAFETY_LIMITS = re.compile(
     re.IGNORECASE)
 
 
+# Each family with substrings one of which every match of its pattern contains (lower case): a
+# claim whose folded text has none of them is not searched (tests/test_fast_paths.py checks it).
+_STRONG_WORDING_SEARCH: tuple[tuple[str, Caseless, tuple[str, ...]], ...] = tuple(
+    (family, Caseless(pattern), needs) for (family, pattern), needs in zip(_STRONG_WORDING, (
+        ("cure", "heals", "reverses", "eliminates", "eradicates"),
+        ("guarantee", "effective", "safe", "proven", "works every time", "never fails", "foolproof",
+         "without fail"),
+        ("proof", "prove", "conclusively", "scientifically shown", "beyond"),
+        ("safe", "risk", "harmless", "side", "toxic", "overdose"),
+    ))
+)
+_NEGATIVE_SAFETY_C = Caseless(_NEGATIVE_SAFETY)
+_SAFETY_LIMITS_C = Caseless(_SAFETY_LIMITS)
+
+
 def strong_wording(claim: Claim) -> str | None:
     """Return the family ("cure", "guarantee", "proof", "blanket safety", "absolute") of a claim
     worded as a certainty, or None.
@@ -270,17 +286,21 @@ def strong_wording(claim: Claim) -> str | None:
     if claim.strength < 3 or any(c.kind in _SOFT_CUES for c in claim.cues):
         return None
     text = claim.sentence.text
+    folded = fold(text)
     if claim.negated:
         # "Ginger has no side effects" is read as negated, but its only negation is the
         # blanket-safety phrase itself; any other negation ("no evidence that ...") denies.
-        m = _NEGATIVE_SAFETY.search(text)
+        m = _NEGATIVE_SAFETY_C.search(text, folded)
         negations = [c for c in claim.cues if c.kind == "negation"]
-        if (m is None or _SAFETY_LIMITS.search(text) or not negations
+        if (m is None or _SAFETY_LIMITS_C.search(text, folded) or not negations
                 or any(not (m.start() <= c.start and c.end <= m.end()) for c in negations)):
             return None
         return "blanket safety"
-    for family, pattern in _STRONG_WORDING:
-        if pattern.search(text) and not (family == "blanket safety" and _SAFETY_LIMITS.search(text)):
+    for family, pattern, needs in _STRONG_WORDING_SEARCH:
+        if folded is not None and not any(n in folded for n in needs):
+            continue
+        if pattern.search(text, folded) and not (family == "blanket safety"
+                                                 and _SAFETY_LIMITS_C.search(text, folded)):
             return family
     if claim.strength >= 4 and any(c.kind == "absolute" and c.text.lower() in _CERTAINTY_CUES
                                    for c in claim.cues):
