@@ -1015,15 +1015,22 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 _CONDITIONAL_OPENING = re.compile(r"^\W*(if|when|whether|unless|without)\b[^,]*,", re.IGNORECASE)
-_NEGATION_C = Caseless(_NEGATION)
+# Every match of _NEGATION has one of these words as a whole run of letters ("can't": "can").
+_NEGATION_C = Caseless(_NEGATION, (
+    "not no never cannot can doesn don isn aren won didn wasn weren hasn haven neither nor fail fails "
+    "failed unlikely").split())
 
 
 def asserted_negation(text: str, reading: StrengthReading) -> bool:
     """Return whether a claim denies its main relation."""
     if reading.negated:
         return True
-    body = _CONDITIONAL_OPENING.sub("", text)
-    for m in _NEGATION_C.finditer(body, fold(body)):
+    opening = _CONDITIONAL_OPENING.match(text)  # anchored: the one match `sub` could remove
+    body = text[opening.end():] if opening else text
+    folded = fold(body)
+    if _NEGATION_C.search(body, folded, letter_runs(folded)) is None:
+        return False
+    for m in _NEGATION_C.finditer(body, folded):
         after = body[m.end():m.end() + 40].lower().split()[:4]
         if any(w.strip(".,;") in ("enough", "sufficient", "adequate", "adequately", "sufficiently")
                for w in after):
