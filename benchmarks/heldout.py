@@ -28,15 +28,17 @@ sys.path.insert(0, str(ROOT / "src"))
 from claimaudit.claimness import CUTOFF, fit_claim_model  # noqa: E402
 from claimaudit.evaluate import format_table, outcomes, score  # noqa: E402
 from claimaudit.ingest import read_article  # noqa: E402
-from claimaudit.match import MatchSettings  # noqa: E402
+from claimaudit.match import FEATURES, MatchModel, MatchSettings  # noqa: E402
 from claimaudit.match_train import (  # noqa: E402
     GoldArticle,
+    ACCEPT_GRID,
     choose_flag_score,
+    choose_scores,
     claim_rows,
     feature_rows,
     fit,
     gold_articles,
-    with_flag_score,
+    recalibrated,
 )
 from claimaudit.pipeline import Auditor, Settings  # noqa: E402
 from claimaudit.reference import load_reference  # noqa: E402
@@ -51,7 +53,7 @@ def report_of(auditor: Auditor, article: GoldArticle) -> dict:
     return {"path": str(article.path), "claims": [
         {"start": f.claim.sentence.start, "end": f.claim.sentence.end, "verdict": f.verdict,
          "score": f.score} for f in rep.findings],
-        "ids": {f.claim.sentence.text: f"{f.reference_id or '-'} {f.rule} s{f.claim.strength}"
+        "ids": {f.claim.sentence.text: f"{f.reference_id or '-'} {f.rule} s{f.claim.strength} | {f.reason}"
                 for f in rep.findings}}
 
 
@@ -89,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-claim-filter", action="store_true", help="rules only for claim/non-claim")
     ap.add_argument("--claim-cutoff", type=float, default=CUTOFF,
                     help="P(claim) below which the claim filter rejects a unit")
+    ap.add_argument("--fixed-accept", action="store_true",
+                    help="keep the fitted model's acceptance cut-off; choose only the flag score")
     ap.add_argument("--show", action="store_true", help="also list the held-out units scored wrong")
     args = ap.parse_args(argv)
     pairs = ([tuple(g.rsplit(":", 1)) for g in args.gold] if args.gold else
@@ -100,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     reference = load_reference([args.reference])
     emb = not args.no_embeddings
-    base = Auditor(reference, Settings(match=MatchSettings(embeddings=emb), claim_filter=False))
+    # The features do not depend on the model: any model of the right shape will do here.
+    blank = MatchModel((0.0,) * len(FEATURES), 0.0, emb)
+    base = Auditor(reference, Settings(match=MatchSettings(model=blank, embeddings=emb), claim_filter=False))
     data = {a.name: feature_rows(base, a) for a in articles}
     units = {a.name: claim_rows(base, a) for a in articles}
     fold = folds_of(articles, args.folds, args.seed)
@@ -116,16 +122,24 @@ def main(argv: list[str] | None = None) -> int:
             claim_model = fit_claim_model([t for a in train for t in units[a.name][0]],
                                           [v for a in train for v in units[a.name][1]],
                                           cutoff=args.claim_cutoff)
-        auditor = Auditor(reference, Settings(match=MatchSettings(model=model, embeddings=emb),
-                                              claim_filter=claim_model is not None,
-                                              claim_model=claim_model))
-        train_reports = {a.name: report_of(auditor, a) for a in train}
-        flag = choose_flag_score(train, train_reports)
-        print(f"fold {k}: {len(train)} training articles, flag score {flag:g}", file=sys.stderr)
+        def auditor_with(m: MatchModel, **ms: float) -> Auditor:
+            return Auditor(reference, Settings(match=MatchSettings(model=m, embeddings=emb, **ms),
+                                               claim_filter=claim_model is not None,
+                                               claim_model=claim_model))
+
+        if args.fixed_accept:
+            train_reports = {a.name: report_of(auditor_with(model), a) for a in train}
+            accept, flag = 50.0, choose_flag_score(train, train_reports)
+        else:
+            train_reports = {a.name: report_of(auditor_with(model, min_score=ACCEPT_GRID[0]), a) for a in train}
+            accept, flag = choose_scores(train, train_reports)
+        final = recalibrated(model, accept, flag)
+        print(f"fold {k}: {len(train)} training articles, accept {accept:g} and flag {flag:g} "
+              f"(flag score {final.flag_score:g} once 50 is the acceptance cut-off)", file=sys.stderr)
+        auditor = auditor_with(final)
         for a, f in zip(articles, fold):
             if f == k:
-                rep = report_of(auditor, a)
-                held[a.name] = {**rep, "claims": with_flag_score(rep["claims"], flag)}
+                held[a.name] = report_of(auditor, a)
     print(f"held out ({args.folds} folds by article, {len(articles)} articles, "
           f"embeddings {'on' if emb else 'off'}):")
     scored = pooled_scores(articles, held)
@@ -134,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in scored[-1][1].rows:
             if not r["ok"]:
                 print(f"BAD {r['article'][:6]:<6} {'/'.join(r['labels']):<24} {r.get('ref') or '-':<8} "
-                      f"-> {r['outcome']:<12} {held[r['article']]['ids'].get(r['text'], '')[:40]:<40} "
+                      f"-> {r['outcome']:<12} {held[r['article']]['ids'].get(r['text'], '')[:400]} "
                       f"{r['text'][:100]}")
     inside = {a.name: report_of(Auditor(reference, Settings(match=MatchSettings(embeddings=emb))), a)
               for a in articles}

@@ -123,7 +123,13 @@ AUDIT_STRENGTH = [
     ("'can' + verb of doing is possible, not causal", "A doctor can order a blood test for zinc.",             2),
     ("'may' + verb is conditional",                  "Zinc may shorten colds.",                                  2),
     ("strong evaluation adds a level",               "Zinc is highly effective against colds.",                  4),
-    ("reported finding without hedge is direct",     "A trial found that zinc shortened colds by two days.",     3),
+    ("research found, not hedged, is direct",        "Studies found that zinc shortens colds by two days.",      3),
+    ("one trial's finding is what it found (2)",     "A trial found that zinc shortened colds by two days.",     2),
+    ("a finding in one dated study",                 "Zinc shortened colds in a 2012 study.",                    2),
+    ("the researchers' finding",                     "The researchers found that zinc shortened colds.",         2),
+    ("one study, worded as proof, stays absolute",   "A study proved that zinc cures colds.",                    4),
+    ("one study, strong evaluation on top",          "A trial showed zinc is highly effective against colds.",   3),
+    ("research in general is not one study",         "Research shows that zinc shortens colds.",                 3),
     ("'is recommended for' describes practice",      "Zinc is often recommended for colds.",                     1),
 ]
 # fmt: on

@@ -211,7 +211,7 @@ PAIRS = [
     ("Magnesium is associated with lower inflammation.",  "Magnesium can help lower inflammation.",         "MG-009"),
     ("Magnesium might ease muscle cramps.",               "Magnesium cures muscle cramps.",                 "MG-046"),
     ("Magnesium may ease menstrual pain.",                "Magnesium relieves menstrual pain.",             "MG-044"),
-    ("Magnesium may relax muscle tension.",               "Magnesium completely relaxes muscle tension.",   "MG-046b"),
+    ("Magnesium supplements may relax muscle tension.",   "Magnesium completely relaxes muscle tension.",   "MG-046b"),
 ]
 # fmt: on
 

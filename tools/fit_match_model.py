@@ -25,14 +25,16 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from heldout import report_of  # noqa: E402
 
-from claimaudit.match import FEATURES, MatchSettings  # noqa: E402
+from claimaudit.match import FEATURES, MatchModel, MatchSettings  # noqa: E402
 from claimaudit.claimness import N_FEATURES, fit_claim_model  # noqa: E402
 from claimaudit.match_train import (  # noqa: E402
-    choose_flag_score,
+    ACCEPT_GRID,
+    choose_scores,
     claim_rows,
     feature_rows,
     fit,
     gold_articles,
+    recalibrated,
 )
 from claimaudit.pipeline import Auditor, Settings  # noqa: E402
 from claimaudit.reference import load_reference  # noqa: E402
@@ -55,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
               (ROOT / "benchmarks" / "gold" / "vitamin-d-dev.jsonl", FAKEHEALTH)])
     articles = gold_articles(pairs)
     reference = load_reference([args.reference])
-    base = Auditor(reference, Settings(claim_filter=False))
+    # The features do not depend on the model: any model of the right shape will do here.
+    base = Auditor(reference, Settings(match=MatchSettings(model=MatchModel((0.0,) * len(FEATURES), 0.0)),
+                                       claim_filter=False))
     data = [feature_rows(base, a) for a in articles]
     units = [claim_rows(base, a) for a in articles]
     claim_model = fit_claim_model([t for u in units for t in u[0]], [v for u in units for v in u[1]])
@@ -68,15 +72,20 @@ def main(argv: list[str] | None = None) -> int:
     X = np.vstack([d[0] for d in data])
     y = np.concatenate([d[1] for d in data])
     unit = np.concatenate([d[2] + 100_000 * j for j, d in enumerate(data)])
-    model = replace(fit(X, y, unit), flag_score=0.0)
-    auditor = Auditor(reference, Settings(match=MatchSettings(model=model), claim_model=claim_model))
-    flag = choose_flag_score(articles, {a.name: report_of(auditor, a) for a in articles})
+    fitted = replace(fit(X, y, unit), flag_score=0.0)
+    auditor = Auditor(reference, Settings(match=MatchSettings(model=fitted, min_score=ACCEPT_GRID[0]),
+                                          claim_model=claim_model))
+    accept, flag = choose_scores(articles, {a.name: report_of(auditor, a) for a in articles})
+    model = recalibrated(fitted, accept, flag)
     doc = {
         "features": list(FEATURES),
         "weights": list(model.weights),
         "bias": model.bias,
         "embeddings": model.embeddings,
-        "flag_score": flag,
+        "flag_score": model.flag_score,
+        "calibration": {"accept": accept, "flag": flag,
+                        "note": "cut-offs chosen on the fitted model's scale; the intercept is shifted so "
+                                "that min-score 50 is `accept`"},
         "fitted_on": sorted({f"{a.gold_file} ({sum(1 for b in articles if b.gold_file == a.gold_file)} articles)"
                              for a in articles}),
         "rows": int(len(y)),
@@ -86,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp = args.out.with_suffix(".tmp")
     tmp.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     tmp.replace(args.out)
-    print(f"wrote {args.out}: {len(y)} rows, {int(y.sum())} positives, flag score {flag:g}")
+    print(f"wrote {args.out}: {len(y)} rows, {int(y.sum())} positives, accept {accept:g}, flag {flag:g} "
+          f"(flag score {model.flag_score:g})")
     return 0
 
 

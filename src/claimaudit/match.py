@@ -246,7 +246,30 @@ FEATURES = (
     "key_terms_all",     # 1 when it hits all of them
     "subject_named",     # the sentence itself names the claim's subject
     "subject_implied",   # the subject is only implied (a pronoun, "the mineral", the article's topic)
+    "frame_mismatch",    # one of the two speaks of a deficiency ("low magnesium causes cramps"), the
+                         # other of the nutrient itself ("magnesium relieves cramps"): see `deficiency_frame`
 )
+
+# Claims about a nutrient come in two frames that share their words: what a shortage of it does
+# ("a deficiency can cause cramps") and what taking it does ("magnesium relieves cramps"). The
+# evidence for one says nothing about the other, and embeddings barely tell them apart.
+_DEFICIENCY = re.compile(
+    r"\b(?:deficien|insufficien|inadequa|deplet|shortage|hypomagnes|hypovitamin|hypocalc)\w*"
+    r"|\black(?:s|ing)?\b(?!\s+(?:of\s+)?(?:the\s+|any\s+|good\s+|strong\s+|clear\s+)?"
+    r"(?:evidence|data|research|studies|trials|proof))"
+    r"|\b(?:too\s+little|not\s+(?:get(?:ting)?\s+)?enough|low\s+in)\b"
+    r"|\blow(?:er)?\s+(?:serum\s+|blood\s+|dietary\s+|body\s+|tissue\s+)?"
+    r"(?:levels?|intakes?|status|stores|concentrations?|magnesium|vitamin|mg)\b"
+    r"|\b(?:levels?|intakes?|stores|status)\s+(?:are\s+|is\s+|gets?\s+|becomes?\s+|were\s+)?(?:too\s+)?"
+    r"(?:low|drops?|falls?|dips?)\b"
+    r"|\bruns?\s+low\b",
+    re.IGNORECASE,
+)
+
+
+def deficiency_frame(text: str) -> bool:
+    """Return whether `text` speaks of a shortage of a nutrient (deficiency, low levels, lack of it)."""
+    return _DEFICIENCY.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -369,6 +392,7 @@ class Matcher:
         for label in sorted(docs_of_label):
             idx = np.array(docs_of_label[label], dtype=np.int64)
             self._tfidf.append((label, TfidfIndex([self.doc_norm[d] for d in idx]), idx))
+        self._claim_frame = [deficiency_frame(claim.text) for claim in reference.claims]
         self.keys = KeyTermIndex([claim.key_terms for claim in reference.claims],
                                  [claim.subject for claim in reference.claims])
         self._labels = frozenset(claim.subject for claim in reference.claims)
@@ -522,6 +546,7 @@ class Matcher:
             by_tf = cands[np.argsort(-tf_claim[cands], kind="stable")[:half]]
             top = np.array(list(dict.fromkeys([*by_em.tolist(), *by_tf.tolist()])), dtype=np.int64)
             em_sorted = np.sort(em_claim[cands])[::-1]
+            frame = deficiency_frame(texts[i])
             named = self.named(originals[i]) if self.subjects else set()
             implied = self.named(texts[i]) if self.subjects else set()
             feats = np.zeros((len(top), len(FEATURES)))
@@ -551,6 +576,7 @@ class Matcher:
                     tf_claim[ci], best_fz,
                     hits / len(groups) if groups else 1.0, float(hits == len(groups)),
                     float(is_named), float(not is_named and subject in implied),
+                    float(frame != self._claim_frame[ci]),
                 )
                 matched.append(self.doc_text[best_doc])
                 clause_of.append("" if units[best_unit] == texts[i] else units[best_unit])

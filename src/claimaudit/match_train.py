@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -158,20 +158,64 @@ def fit(X: np.ndarray, y: np.ndarray, unit: np.ndarray, embeddings: bool = True,
 
 
 FLAG_GRID = tuple(float(v) for v in range(50, 96, 5))
+# Scores (on the scale of a freshly fitted model, where 50 is the cut-off that gets the most units'
+# reference claim right) tried as the acceptance cut-off. Getting the claim exactly right is not
+# what a reader sees: a sentence matched to a sibling claim of the same verdict is still judged
+# right, so the cut-off that gives the most right verdicts can be lower.
+ACCEPT_GRID = tuple(float(v) for v in range(20, 61, 5))
 
 
-def with_flag_score(claims: Sequence[dict], flag_score: float) -> list[dict]:
-    """Return report claims as they would be with `flag_score`, from claims audited with 0.
+def with_flag_score(claims: Sequence[dict], flag_score: float, accept: float = 0.0) -> list[dict]:
+    """Return report claims as they would be with `flag_score` (and an acceptance cut-off
+    `accept`), from claims audited with flag score 0 and the lowest acceptance cut-off.
 
-    A flag (overstated, contradicted) whose match scores below the cut-off is
-    reported unverified instead; nothing else changes.
+    A verdict whose match scores below `accept`, or a flag (overstated,
+    contradicted) whose match scores below `flag_score`, is reported unverified
+    instead; nothing else changes.
     """
     out = []
     for c in claims:
-        if c["verdict"] in ("overstated", "contradicted") and (c.get("score") or 0.0) < flag_score:
+        s = c.get("score") or 0.0
+        if (c["verdict"] in ("overstated", "contradicted") and s < flag_score) or (
+                c["verdict"] != "unverified" and s < accept):
             c = {**c, "verdict": "unverified"}
         out.append(c)
     return out
+
+
+def choose_scores(articles: Sequence[GoldArticle], reports: dict[str, dict]) -> tuple[float, float]:
+    """Pick the acceptance and flag cut-offs with the best verdicts on these (training) articles.
+
+    `reports` hold each article audited with flag score 0 and min-score `ACCEPT_GRID[0]`.
+    The objective is that of `choose_flag_score`; the flag cut-off is never below the other.
+    """
+    from .evaluate import outcomes, score
+
+    best, best_ok = (50.0, FLAG_GRID[0]), -1.0
+    for accept in ACCEPT_GRID:
+        for flag in sorted({max(accept, f) for f in FLAG_GRID}):
+            rows: list[dict] = []
+            for a in articles:
+                rep = reports[a.name]
+                doc = {"articles": [{**rep, "claims": with_flag_score(rep["claims"], flag, accept)}]}
+                rows.extend(outcomes(list(a.rows), doc)[0])
+            sc = score(rows)
+            ok = sc.verdict_agreement + sc.problems_caught - sc.false_alarms
+            if ok > best_ok + 1e-12:
+                best, best_ok = (accept, flag), ok
+    return best
+
+
+def recalibrated(model: MatchModel, accept: float, flag: float) -> MatchModel:
+    """Return `model` with its intercept shifted so that score 50 is `accept`, and its flag score
+    `flag` expressed on the shifted scale (`min_score` keeps its default of 50)."""
+    def logit(v: float) -> float:
+        p = min(max(v / 100.0, 1e-6), 1 - 1e-6)
+        return float(np.log(p / (1.0 - p)))
+
+    shift = logit(accept)
+    flag_new = 100.0 / (1.0 + float(np.exp(-(logit(flag) - shift))))
+    return replace(model, bias=round(model.bias - shift, 6), flag_score=round(flag_new, 1))
 
 
 def choose_flag_score(articles: Sequence[GoldArticle], reports: dict[str, dict]) -> float:

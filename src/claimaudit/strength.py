@@ -1078,6 +1078,21 @@ _REPORTED_FINDING = re.compile(
     r"confirmed|confirms)\b(?!\s+(no|little|mixed|inconsistent|conflicting)\b)",
     re.IGNORECASE,
 )
+# A finding attributed to one study (or to the team that ran it): "a 2013 study showed ...", "in a
+# small trial, ...", "the researchers found ...". Such a sentence asserts what that study found,
+# not that the effect holds in general ("studies show", "research has shown" are not this).
+_ONE_STUDY = re.compile(
+    r"\b(?:(?:a|an|one|another|this|that|the|their|its|our)\s+(?:[\w(),.-]+\s+){0,5}?"
+    r"(?:study|trial|experiment|survey|paper|analysis|meta-analysis|review)"
+    r"|researchers|scientists|investigators|authors)\b",
+    re.IGNORECASE,
+)
+_ATTRIBUTION = re.compile(
+    r"\b(?:found|finds|showed|shown|shows|demonstrated|demonstrates|revealed|reveals|reported|reports|"
+    r"observed|suggests|suggested|concluded|concludes|indicated|indicates|noted|saw)\b"
+    r"|\b(?:in|from)\s+(?:a|an|one|another|this|that|the)\s+(?:[\w(),.-]+\s+){0,5}?(?:study|trial|experiment)\b",
+    re.IGNORECASE,
+)
 _RECOMMENDED = re.compile(
     r"\b(is|are|'s)\s+(also\s+|often\s+|usually\s+|commonly\s+|frequently\s+|widely\s+)?"
     r"(recommended|prescribed|advised|suggested)\b",
@@ -1095,6 +1110,8 @@ class _Wording(NamedTuple):
     modal_causal: re.Match[str] | None
     reported: re.Match[str] | None
     strong: re.Match[str] | None
+    one_study: re.Match[str] | None
+    attribution: re.Match[str] | None
 
 
 _AUDIT_MODALS = frozenset(("can", "could", "may", "might"))
@@ -1111,6 +1128,11 @@ _WORDING_PATTERNS = tuple(Caseless(p, needs) for p, needs in (
                         "reveals confirmed confirms".split()),
     (_STRONG_EVALUATION, "effective role part impact effect benefit benefits far best resounding "
                          "factor fundamental miracle game".split()),
+    (_ONE_STUDY, "study trial experiment survey paper analysis review researchers scientists "
+                 "investigators authors".split()),
+    (_ATTRIBUTION, "found finds showed shown shows demonstrated demonstrates revealed reveals reported "
+                   "reports observed suggests suggested concluded concludes indicated indicates noted saw "
+                   "study trial experiment".split()),
 ))
 
 
@@ -1131,6 +1153,9 @@ def asserted_level(reading: StrengthReading, text: str = "") -> int:
       that the reader read as merely associative ("can cause pain associated with");
     - a reported finding stated without hedge ("a study found that patients improved")
       is direct (3);
+    - a finding attributed to one study ("a 2013 study showed that ...", "in a small trial ...",
+      "the researchers found ...") asserts what that study found, not a general effect: at most
+      conditional (2) unless worded as a certainty ("proved", "cures");
     - strong evaluation ("highly effective", "a significant role") adds one level.
     """
     kinds = {c.kind for c in reading.cues}
@@ -1161,6 +1186,8 @@ def asserted_level(reading: StrengthReading, text: str = "") -> int:
         if level < 3 and not hedged and "causal" in kinds and (
                 "report" in kinds or w.reported):
             level = 3
+        if level == 3 and "absolute" not in kinds and w.one_study and w.attribution:
+            level = 2
         if level < 4 and w.strong:
             level += 1
     return level
