@@ -98,11 +98,15 @@ def bucket(feature: str) -> int:
     return abs(h) % N_FEATURES
 
 
+# Entries per feature cache, then it starts again: about 50 MB of word pairs at most.
+_CACHE_LIMIT = 200_000
+
+
 class _Columns(dict):
     """feature -> column, for this process (words and word pairs recur across units)."""
 
     def __missing__(self, feature: str) -> int:
-        if len(self) > 500_000:
+        if len(self) > _CACHE_LIMIT:
             self.clear()
         col = self[feature] = bucket(feature)
         return col
@@ -112,7 +116,7 @@ class _PairColumns(dict):
     """(word, next word) -> the column of "word next", for this process."""
 
     def __missing__(self, pair: tuple[str, str]) -> int:
-        if len(self) > 500_000:
+        if len(self) > _CACHE_LIMIT:
             self.clear()
         col = self[pair] = bucket(" ".join(pair))
         return col
