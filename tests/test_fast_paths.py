@@ -25,7 +25,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorize
 from sklearn.utils import murmurhash3_32
 
 from claimaudit import claimness, match, verdict
-from claimaudit.claimness import N_FEATURES, ClaimModel, bucket, bundled_claim_model, feature_columns
+from claimaudit.claimness import (N_FEATURES, ClaimModel, bucket, bundled_claim_model, columns,
+                                  feature_columns)
 from claimaudit.claims import read_claims
 from claimaudit.ingest import read_article
 from claimaudit.match import Matcher, MatchSettings, normalize
@@ -104,6 +105,14 @@ def test_bucket_is_the_feature_hashers_column(feature: str) -> None:
 @given(st.text(max_size=60))
 def test_bucket_matches_sklearn_on_any_text(feature: str) -> None:
     assert bucket(feature) == _sklearn_column(feature)
+
+
+def test_columns_map_the_hash_minus_2_to_the_31_as_bucket_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No short text is known to hash to -2**31; both paths must map it as FeatureHasher does.
+    monkeypatch.setattr(claimness, "_murmurhash3_32", lambda f: -2**31 if f == "x" else 5 - 2**20)
+    assert bucket("x") == (2**31 - 1 - (N_FEATURES - 1)) % N_FEATURES
+    assert columns(["x", "y", "x"]).tolist() == [bucket("x"), bucket("y"), bucket("x")]
+    assert bucket("y") == (2**20 - 5) % N_FEATURES
 
 
 @pytest.mark.parametrize("text", TEXTS)

@@ -98,32 +98,17 @@ def bucket(feature: str) -> int:
     return abs(h) % N_FEATURES
 
 
-# Entries per feature cache, then it starts again: about 50 MB of word pairs at most.
-_CACHE_LIMIT = 200_000
+def columns(features: Sequence[str]) -> np.ndarray:
+    """Return `bucket` of each feature, all at once (int64)."""
+    h = np.fromiter(map(_murmurhash3_32, features), np.int64, len(features))
+    return np.where(h == -2147483648, (2147483647 - (N_FEATURES - 1)) % N_FEATURES,
+                    np.abs(h) % N_FEATURES)
 
 
-class _Columns(dict):
-    """feature -> column, for this process (words and word pairs recur across units)."""
-
-    def __missing__(self, feature: str) -> int:
-        if len(self) > _CACHE_LIMIT:
-            self.clear()
-        col = self[feature] = bucket(feature)
-        return col
-
-
-class _PairColumns(dict):
-    """(word, next word) -> the column of "word next", for this process."""
-
-    def __missing__(self, pair: tuple[str, str]) -> int:
-        if len(self) > _CACHE_LIMIT:
-            self.clear()
-        col = self[pair] = bucket(" ".join(pair))
-        return col
-
-
-_COLUMNS = _Columns()
-_PAIR_COLUMNS = _PairColumns()
+def _features(text: str) -> list[str]:
+    """Return a unit text's features: its lower-cased words, then its word pairs."""
+    words = _WORD.findall(text.lower())
+    return [*words, *map(" ".join, zip(words, words[1:]))]
 
 
 def feature_columns(text: str) -> list[int]:
@@ -132,10 +117,7 @@ def feature_columns(text: str) -> list[int]:
     The features of `_vectorizer().transform`, each counting +1 in its column
     (alternate_sign is off), before the l2 normalization.
     """
-    words = _WORD.findall(text.lower())
-    cols = list(map(_COLUMNS.__getitem__, words))
-    cols += map(_PAIR_COLUMNS.__getitem__, zip(words, words[1:]))
-    return cols
+    return columns(_features(text)).tolist()
 
 
 def _scores(texts: Sequence[str], w: np.ndarray) -> np.ndarray:
@@ -148,15 +130,15 @@ def _scores(texts: Sequence[str], w: np.ndarray) -> np.ndarray:
     once: one vector addition per position in the rows). A column without a
     weight would add +0.0, which changes no sum, so it is left out.
     """
-    cols: list[int] = []
+    features: list[str] = []
     lengths: list[int] = []
     for t in texts:
-        before = len(cols)
-        cols += feature_columns(t)
-        lengths.append(len(cols) - before)
+        f = _features(t)
+        features += f
+        lengths.append(len(f))
     n = len(texts)
     rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    keys, counts = np.unique(rows * N_FEATURES + np.asarray(cols, dtype=np.int64), return_counts=True)
+    keys, counts = np.unique(rows * N_FEATURES + columns(features), return_counts=True)
     rows, cols_ = keys // N_FEATURES, keys % N_FEATURES  # sorted by row, then column
     norms = np.sqrt(np.bincount(rows, weights=(counts * counts).astype(np.float64), minlength=n))
     weights = w[cols_]
