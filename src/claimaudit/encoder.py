@@ -362,7 +362,7 @@ class OnnxSentenceEncoder:
 
     Texts are run one at a time by default. The int8 graph quantizes each matrix product's input with one
     range per call, so in a batch a sentence's embedding would depend on its neighbours (and on their
-    padding): cosine 0.992 between batch 8 and batch 1 at worst on FakeHealth sentences. One at a time, a
+    padding): cosine 0.993 between batch 8 and batch 1 at worst on FakeHealth sentences. One at a time, a
     sentence gets the same vector in any article, in `check` and in the stored reference embeddings, and
     it is no slower (no padding; benchmarks/embed.py).
     """
@@ -384,7 +384,8 @@ class OnnxSentenceEncoder:
         self.width = int(self.session.get_outputs()[0].shape[-1])
 
     def embed(self, texts: Sequence[str], batch_size: int = 1) -> np.ndarray:
-        """L2-normalized sentence embeddings, one row per text; texts are batched by token count."""
+        """L2-normalized sentence embeddings, one row per text: one text a call, or (for measuring)
+        `batch_size` texts of similar token counts a call."""
         seqs = [self.tokenizer.ids(t) for t in texts]
         out = np.zeros((len(seqs), self.width), np.float32)
         order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
@@ -421,7 +422,7 @@ def load_onnx_sentence_encoder() -> OnnxSentenceEncoder:
         with resources.as_file(path) as p:
             return OnnxSentenceEncoder(p)
     except Exception as exc:  # onnxruntime raises its own exception types for a corrupt file
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         raise EncoderMissing(f"{where} cannot be read ({type(exc).__name__}: {first})") from None
 
 
