@@ -308,16 +308,15 @@ def stored_embeddings() -> dict[str, np.ndarray]:
         return {str(k): vectors[i] for i, k in enumerate(keys)}
 
 
-def embed(texts: Sequence[str], stored: bool = True) -> np.ndarray | None:
-    """Return sentence embeddings (rows, L2-normalized) for texts; None without the model.
+def embed(texts: Sequence[str], stored: bool = True) -> np.ndarray:
+    """Return sentence embeddings (rows, L2-normalized) for texts, by the bundled ONNX encoder.
 
-    With `stored`, reference texts are looked up in `stored_embeddings` first.
+    With `stored`, reference texts are looked up in `stored_embeddings` first. Raises
+    `encoder.EncoderMissing` (a one-line message) when the encoder cannot be loaded.
     """
-    from .encoder import load_sentence_encoder
+    from .encoder import load_onnx_sentence_encoder
 
-    enc = load_sentence_encoder()
-    if enc is None:
-        return None
+    enc = load_onnx_sentence_encoder()
     if stored:
         table = stored_embeddings()
         for t in texts:
