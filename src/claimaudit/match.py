@@ -59,7 +59,10 @@ class MatchSettings:
     top_k: int = 30
     shortlist: int = 8  # claims per sentence that the match model scores
     candidates: int = 3
-    multi_margin: float = 10.0  # also judge runners-up within this many points of the best
+    # Also judge runners-up whose log-odds of matching are within this of the best's (a factor e
+    # in odds). Log-odds, not score points: scores crowd together near 100, where ten points
+    # separate a sure match (99) from a merely likely one (89).
+    multi_margin: float = 1.0
     multi_policy: str = "lenient"  # lenient: the mildest verdict wins; strict: the most serious
     subject_mentions: int = 3  # an article naming a subject this often is about it...
     short_text_words: int = 150  # ...and a text shorter than this that names it at all
