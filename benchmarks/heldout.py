@@ -15,6 +15,7 @@ bundled model (fitted on all of them) on the same articles, which are in-sample.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 import random
 from dataclasses import replace
 import sys
@@ -67,13 +68,18 @@ def folds_of(articles: list[GoldArticle], k: int, seed: int = 0) -> list[int]:
     return fold
 
 
-def pooled_scores(articles: list[GoldArticle], reports: dict[str, dict]) -> list[tuple[str, object]]:
-    """Score reports against the gold rows, per gold file and overall."""
+def pooled_scores(articles: list[GoldArticle], reports: dict[str, dict],
+                  groups: Sequence[tuple[str, Sequence[str]]] = ()) -> list[tuple[str, object]]:
+    """Score reports against the gold rows, per gold file, per named group of gold files, and overall."""
     by_file: dict[str, list[dict]] = {}
     for a in articles:
         rows, _ = outcomes(list(a.rows), {"articles": [reports[a.name]]})
         by_file.setdefault(a.gold_file, []).extend(rows)
     named = [(name, score(rows)) for name, rows in by_file.items()]
+    for label, files in groups:
+        rows = [r for f in files for r in by_file.get(f, [])]
+        if rows:
+            named.append((label, score(rows)))
     pooled = [r for rows in by_file.values() for r in rows]
     return [*named, ("overall", score(pooled))]
 
@@ -91,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-claim-filter", action="store_true", help="rules only for claim/non-claim")
     ap.add_argument("--claim-cutoff", type=float, default=CUTOFF,
                     help="P(claim) below which the claim filter rejects a unit")
+    ap.add_argument("--group", action="append", default=[], metavar="LABEL=FILE+FILE",
+                    help="also score these gold files pooled (default: seeds+pages, the magnesium target set)")
     ap.add_argument("--fixed-accept", action="store_true",
                     help="keep the fitted model's acceptance cut-off; choose only the flag score")
     ap.add_argument("--show", action="store_true", help="also list the held-out units scored wrong")
@@ -142,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
                 held[a.name] = report_of(auditor, a)
     print(f"held out ({args.folds} folds by article, {len(articles)} articles, "
           f"embeddings {'on' if emb else 'off'}):")
-    scored = pooled_scores(articles, held)
+    groups = [(g.split("=", 1)[0], g.split("=", 1)[1].split("+")) for g in args.group] or [
+        ("seeds+pages", ["seeds-dev.jsonl", "pages-dev.jsonl"])]
+    scored = pooled_scores(articles, held, groups)
     print(format_table(scored))
     if args.show:
         for r in scored[-1][1].rows:
@@ -153,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     inside = {a.name: report_of(Auditor(reference, Settings(match=MatchSettings(embeddings=emb))), a)
               for a in articles}
     print("\nbundled model (in-sample on these articles):")
-    print(format_table(pooled_scores(articles, inside)))
+    print(format_table(pooled_scores(articles, inside, groups)))
     return 0
 
 

@@ -130,6 +130,8 @@ AUDIT_STRENGTH = [
     ("one study, worded as proof, stays absolute",   "A study proved that zinc cures colds.",                    4),
     ("one study, strong evaluation on top",          "A trial showed zinc is highly effective against colds.",   3),
     ("research in general is not one study",         "Research shows that zinc shortens colds.",                 3),
+    ("what one trial's participants reported",       "People who took zinc reported that their colds cleared faster.", 2),
+    ("a trial arm named, no report: direct",         "Zinc reduced cold symptoms in the treatment group.",       3),
     ("'is recommended for' describes practice",      "Zinc is often recommended for colds.",                     1),
 ]
 # fmt: on

@@ -5,9 +5,10 @@
 The matcher embeds every reference text (canonical text, variants, supported wording) before it can
 match a sentence; for the bundled packs that is about a thousand texts, several seconds on two cores,
 which an editor's `claimaudit check draft.md` should not pay each time. This script embeds them once
-with the bundled sentence encoder and stores them keyed by the SHA-1 of each text. Run it after
-editing a pack's texts: tests/test_embeddings_store.py fails while a text is missing (the audit
-itself still works: a missing text is embedded when first needed).
+with the bundled sentence encoder (data/sentence_encoder.onnx, as the matcher does) and stores them
+keyed by the SHA-1 of each text. Run it after editing a pack's texts or rebuilding the encoder:
+tests/test_embeddings_store.py fails while a text is missing (the audit itself still works: a missing
+text is embedded when first needed).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from claimaudit.encoder import EncoderMissing  # noqa: E402
 from claimaudit.match import STORED_EMBEDDINGS, Matcher, MatchSettings, embed, text_key  # noqa: E402
 from claimaudit.reference import load_reference  # noqa: E402
 
@@ -34,9 +36,10 @@ def reference_texts(reference_dir: Path) -> list[str]:
 
 def main() -> int:
     texts = reference_texts(ROOT / "reference")
-    vectors = embed(texts, stored=False)
-    if vectors is None:
-        print("the sentence encoder is not installed", file=sys.stderr)
+    try:
+        vectors = embed(texts, stored=False)
+    except EncoderMissing as exc:
+        print(exc, file=sys.stderr)
         return 2
     keys = np.array([text_key(t) for t in texts])
     tmp = OUT.with_name(OUT.stem + ".tmp.npz")

@@ -200,6 +200,9 @@ class _Main(click.Group):
         except Exception as exc:  # noqa: BLE001 - no traceback reaches the user
             if debug_enabled():
                 raise
+            encoder = sys.modules.get("claimaudit.encoder")  # loaded if it raised; not imported for every command
+            if encoder is not None and isinstance(exc, encoder.EncoderMissing):
+                raise InputProblem(str(exc)) from None  # the sentence encoder or onnxruntime is missing
             raise InputProblem(internal_error(exc)) from None
 
 

@@ -9,6 +9,10 @@ torch or a model hub: the forward pass is the standard BERT encoder (embeddings 
 [self-attention, feed-forward with erf-GELU, residual + layer norm]) followed by a mean over the tokens and
 one linear layer.
 
+The matcher's sentence embeddings come from the same kind of model, all-MiniLM-L6-v2 without a head, run as an
+int8 ONNX Runtime graph (``OnnxSentenceEncoder``, ``data/sentence_encoder.onnx``, built from the official weights
+by ``tools/export_onnx_encoder.py``); it shares the tokenizer below.
+
 The word-piece tokenizer is the BERT one (clean, split CJK, lower-case, strip accents, split punctuation,
 greedy longest-match word pieces) written out here, because the maintained implementation (``tokenizers``)
 pulls in a model-hub client. The training script checks that it gives the same ids as the reference
@@ -29,12 +33,13 @@ import numpy as np
 from scipy.special import erf
 from threadpoolctl import threadpool_limits
 
-__all__ = ["ENCODER_FILE", "SENTENCE_ENCODER_FILE", "Encoder", "WordPiece", "encoder_problem",
-           "load_encoder", "load_sentence_encoder"]
+__all__ = ["ENCODER_FILE", "SENTENCE_ONNX_FILE", "Encoder", "EncoderMissing", "OnnxSentenceEncoder", "WordPiece",
+           "encoder_problem", "load_encoder", "load_onnx_sentence_encoder"]
 
 ENCODER_FILE = "strength_encoder.npz"
-# all-MiniLM-L6-v2 itself (no head): sentence embeddings for the matcher (tools/export_sentence_encoder.py).
-SENTENCE_ENCODER_FILE = "sentence_encoder.npz"
+# all-MiniLM-L6-v2 itself (no head) as an int8 ONNX Runtime graph: the matcher's sentence embeddings
+# (tools/export_onnx_encoder.py; 5x faster than this module's numpy forward pass, which it replaced).
+SENTENCE_ONNX_FILE = "sentence_encoder.onnx"
 _LN_EPS = 1e-12
 
 
@@ -344,10 +349,81 @@ def load_encoder() -> Encoder | None:
     return _load_bundled(ENCODER_FILE)
 
 
+class EncoderMissing(RuntimeError):
+    """The sentence encoder cannot be loaded (file missing or unreadable, onnxruntime absent); one line."""
+
+
+class OnnxSentenceEncoder:
+    """all-MiniLM-L6-v2 sentence embeddings run by ONNX Runtime on one thread.
+
+    The model file carries its vocabulary and token limit (metadata `vocab`, `max_len`); word pieces are
+    cut here by `WordPiece`, the graph returns mean-pooled, L2-normalized embeddings. One intra-op thread:
+    the audit already runs one worker process per CPU.
+
+    Texts are run one at a time by default. The int8 graph quantizes each matrix product's input with one
+    range per call, so in a batch a sentence's embedding would depend on its neighbours (and on their
+    padding): cosine 0.993 between batch 8 and batch 1 at worst on FakeHealth sentences. One at a time, a
+    sentence gets the same vector in any article, in `check` and in the stored reference embeddings, and
+    it is no slower (no padding; benchmarks/embed.py).
+    """
+
+    def __init__(self, path) -> None:
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        meta = self.session.get_modelmeta().custom_metadata_map
+        vocab = meta["vocab"].split("\n")
+        self.max_len = int(meta["max_len"])
+        self.tokenizer = WordPiece({tok: i for i, tok in enumerate(vocab)}, self.max_len)
+        self.width = int(self.session.get_outputs()[0].shape[-1])
+
+    def embed(self, texts: Sequence[str], batch_size: int = 1) -> np.ndarray:
+        """L2-normalized sentence embeddings, one row per text: one text a call, or (for measuring)
+        `batch_size` texts of similar token counts a call."""
+        seqs = [self.tokenizer.ids(t) for t in texts]
+        out = np.zeros((len(seqs), self.width), np.float32)
+        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            length = max(len(seqs[i]) for i in idx)
+            ids = np.zeros((len(idx), length), np.int64)
+            mask = np.zeros((len(idx), length), np.int64)
+            for row, i in enumerate(idx):
+                ids[row, : len(seqs[i])] = seqs[i]
+                mask[row, : len(seqs[i])] = 1
+            out[idx] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return out
+
+
+def _data_file(name: str):
+    """A file of the package's data folder (a Traversable; tests point it elsewhere)."""
+    return resources.files("claimaudit") / "data" / name
+
+
 @lru_cache(maxsize=1)
-def load_sentence_encoder() -> Encoder | None:
-    """The bundled all-MiniLM-L6-v2 embedding model, or None when the package was built without it."""
-    return _load_bundled(SENTENCE_ENCODER_FILE)
+def load_onnx_sentence_encoder() -> OnnxSentenceEncoder:
+    """The bundled ONNX sentence encoder; raises `EncoderMissing` (one line) when it cannot be loaded."""
+    where = f"the sentence encoder (claimaudit/data/{SENTENCE_ONNX_FILE})"
+    path = _data_file(SENTENCE_ONNX_FILE)
+    if not path.is_file():
+        raise EncoderMissing(f"{where} is not installed; reinstall claimaudit, or build it with "
+                             "tools/export_onnx_encoder.py")
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError as exc:
+        raise EncoderMissing(f"{where} needs onnxruntime, which cannot be imported ({exc})") from None
+    try:
+        with resources.as_file(path) as p:
+            return OnnxSentenceEncoder(p)
+    except Exception as exc:  # onnxruntime raises its own exception types for a corrupt file
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise EncoderMissing(f"{where} cannot be read ({type(exc).__name__}: {first})") from None
 
 
 def encoder_problem() -> str | None:

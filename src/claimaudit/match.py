@@ -85,7 +85,10 @@ class MatchSettings:
     top_k: int = 30
     shortlist: int = 8  # claims per sentence that the match model scores
     candidates: int = 3
-    multi_margin: float = 10.0  # also judge runners-up within this many points of the best
+    # Also judge runners-up whose log-odds of matching are within this of the best's (a factor e
+    # in odds). Log-odds, not score points: scores crowd together near 100, where ten points
+    # separate a sure match (99) from a merely likely one (89).
+    multi_margin: float = 1.0
     multi_policy: str = "lenient"  # lenient: the mildest verdict wins; strict: the most serious
     subject_mentions: int = 3  # an article naming a subject this often is about it...
     short_text_words: int = 150  # ...and a text shorter than this that names it at all
@@ -334,16 +337,15 @@ def stored_embeddings() -> dict[str, np.ndarray]:
         return {str(k): vectors[i] for i, k in enumerate(keys)}
 
 
-def embed(texts: Sequence[str], stored: bool = True) -> np.ndarray | None:
-    """Return sentence embeddings (rows, L2-normalized) for texts; None without the model.
+def embed(texts: Sequence[str], stored: bool = True) -> np.ndarray:
+    """Return sentence embeddings (rows, L2-normalized) for texts, by the bundled ONNX encoder.
 
-    With `stored`, reference texts are looked up in `stored_embeddings` first.
+    With `stored`, reference texts are looked up in `stored_embeddings` first. Raises
+    `encoder.EncoderMissing` (a one-line message) when the encoder cannot be loaded.
     """
-    from .encoder import load_sentence_encoder
+    from .encoder import load_onnx_sentence_encoder
 
-    enc = load_sentence_encoder()
-    if enc is None:
-        return None
+    enc = load_onnx_sentence_encoder()
     if stored:
         table = stored_embeddings()
         for t in texts:

@@ -11,6 +11,8 @@ entries so the batch goes on.
 
 from __future__ import annotations
 
+import math
+
 import os
 import re
 import stat
@@ -331,6 +333,12 @@ def article_topic(article: Article, subjects: Sequence[str]) -> str:
 _SEVERITY = {"unverified": 0, "supported": 1, "overstated": 2, "contradicted": 3}
 
 
+def _log_odds(score: float) -> float:
+    """The log-odds of a match score (100 x probability), clipped away from 0 and 100."""
+    p = min(max(score / 100.0, 1e-4), 1.0 - 1e-4)
+    return math.log(p / (1.0 - p))
+
+
 class Auditor:
     """Audit articles against one loaded reference set."""
 
@@ -406,7 +414,7 @@ class Auditor:
         time): a candidate whose verdict would be overstated or contradicted
         counts only with the model's `flag_score` and every key-term group of
         its reference claim in the sentence. Among the candidates that count,
-        those within `multi_margin` of the first are weighed by `multi_policy`
+        those within `multi_margin` (log-odds) of the first are weighed by `multi_policy`
         (lenient: the mildest verdict wins; strict: the most serious).
         """
         if match.best is None:
@@ -434,10 +442,10 @@ class Auditor:
             base = decide(claim, Match(candidates=match.candidates, best=None), None,
                           self.settings.strength_reader)
             return replace(base, reason=f"{base.reason} {'; '.join(held_back)}.")
-        floor = judged[0][0] - self.settings.match.multi_margin
+        top = _log_odds(judged[0][0])
         best_finding = judged[0][1]
         for score_, f in judged[1:]:
-            if score_ < floor:
+            if top - _log_odds(score_) > self.settings.match.multi_margin:
                 continue
             if self.settings.match.multi_policy == "lenient":
                 if _SEVERITY[f.verdict] < _SEVERITY[best_finding.verdict]:

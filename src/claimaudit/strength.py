@@ -1084,7 +1084,11 @@ _REPORTED_FINDING = re.compile(
 _ONE_STUDY = re.compile(
     r"\b(?:(?:a|an|one|another|this|that|the|their|its|our)\s+(?:[\w(),.-]+\s+){0,5}?"
     r"(?:study|trial|experiment|survey|paper|analysis|meta-analysis|review)"
-    r"|researchers|scientists|investigators|authors)\b",
+    r"|researchers|scientists|investigators|authors"
+    # the language of a trial's arms: what one study's participants did and reported
+    r"|placebo|participants|(?:patients|people|subjects|women|men|adults|children)\s+who\s+"
+    r"(?:received|took|were\s+given|were\s+treated|were\s+randomi[sz]ed)"
+    r"|(?:control|placebo|treatment|intervention)\s+(?:group|arm))\b",
     re.IGNORECASE,
 )
 _ATTRIBUTION = re.compile(
@@ -1129,7 +1133,7 @@ _WORDING_PATTERNS = tuple(Caseless(p, needs) for p, needs in (
     (_STRONG_EVALUATION, "effective role part impact effect benefit benefits far best resounding "
                          "factor fundamental miracle game".split()),
     (_ONE_STUDY, "study trial experiment survey paper analysis review researchers scientists "
-                 "investigators authors".split()),
+                 "investigators authors placebo participants who group arm".split()),
     (_ATTRIBUTION, "found finds showed shown shows demonstrated demonstrates revealed reveals reported "
                    "reports observed suggests suggested concluded concludes indicated indicates noted saw "
                    "study trial experiment".split()),

@@ -110,7 +110,8 @@ def decide(claim: Claim, match: Match, ref: ReferenceClaim | None, reader: str =
     if match.best is None or ref is None:
         near = ", ".join(f"{c.reference_id} ({c.score:.0f})" for c in match.candidates)
         reason = (f"No reference claim matches well enough (closest: {near})." if near else
-                  "No reference claim matches: none has all its key terms in this sentence.")
+                  "No reference claim applies: the sentence does not name or refer to a subject of the "
+                  "reference set (a claim without a subject needs all its key terms).")
         return strong_unverified(Finding(
             claim=claim, verdict="unverified", rule="CA401", reference_id=None, score=None,
             evidence_grade=None, reason=reason,
