@@ -42,6 +42,9 @@ NON_CLAIMS = [
     ("nominal list fragment",            "Oysters and red meat",                                    "list-item",  "fragment"),
     ("too short",                        "Yes, definitely.",                                        "paragraph",  "fragment"),
     ("subtitle without a verb",          "Understanding the vital link",                            "paragraph",  "fragment"),
+    ("abstract: methods",                "METHODS: This randomized trial enrolled 120 adults who took zinc or placebo.", "paragraph", "research-activity"),
+    ("abstract: objective",              "Objective: To assess whether zinc shortens colds in children.", "paragraph", "research-activity"),
+    ("abstract: materials and methods",  "Materials and Methods: Zinc levels were measured in 80 patients.", "paragraph", "research-activity"),
 ]
 CLAIMS = [
     ("plain fact",                       "Zinc is an essential trace mineral.",                     "paragraph"),
@@ -50,6 +53,8 @@ CLAIMS = [
     ("answer starting with yes",         "Yes, high doses can cause nausea and stomach cramps.",    "faq"),
     ("research with a finding",          "Several studies have examined zinc and found it shortens colds.", "paragraph"),
     ("labelled bullet",                  "Immune Support: Zinc helps immune cells develop.",        "list-item"),
+    ("abstract: results are findings",   "RESULTS: Zinc shortened colds by two days compared with placebo.", "paragraph"),
+    ("abstract: conclusion",             "Conclusion: Zinc lozenges may shorten colds in adults.",  "paragraph"),
 ]
 # fmt: on
 

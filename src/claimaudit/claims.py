@@ -140,6 +140,14 @@ _PRONOUN_SUBJECT = re.compile(
 
 
 _LABEL = re.compile(r"^\W*(?:[A-Z][\w'’&/-]*\s+){0,5}[A-Z]?[\w'’&/-]+:\s+(?=\S)")
+# The sections of a structured abstract that describe how a study was done, not what it found.
+_DESIGN_SECTION = re.compile(
+    r"^\W*(?:objectives?|aims?|purpose|design|study\s+design|setting|participants|subjects|"
+    r"(?:patients|materials)\s+and\s+methods|methods?|methodology|interventions?|main\s+outcome\s+measures?|"
+    r"search\s+(?:methods|strategy)|selection\s+criteria|data\s+collection(?:\s+and\s+analysis)?|"
+    r"trial\s+registration|registration|funding)\s*:\s+",
+    re.IGNORECASE,
+)
 
 
 _META = Caseless(META, "this we let lets read keep here following continue continues "
@@ -159,6 +167,8 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
         return "reference-list"
     if BOILERPLATE.match(text):
         return "boilerplate"
+    if _DESIGN_SECTION.match(text):
+        return "research-activity"  # "METHODS: a three-arm randomized trial of ..."
     label = _LABEL.match(text)
     if label and sentence.block in ("list-item", "paragraph", "faq"):
         text = text[label.end():]  # "Stay Hydrated: Water helps ..." is judged on its statement
