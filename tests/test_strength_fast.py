@@ -93,3 +93,42 @@ def test_token_spans_match_finditer(text: str) -> None:
 def test_token_spans_match_finditer_property(text: str) -> None:
     a = analyse(text)
     assert a.spans == [m.span(1) for m in _TOKEN_RE.finditer(a.low)]
+
+
+_WORDING_TEXTS = SENTENCES + [
+    "A 2013 study showed that magnesium reduced cramps.",
+    "In a small trial, participants who received zinc recovered faster.",
+    "Doctors can perform a blood test; iron is often prescribed.",
+    "Vitamin C is highly effective and plays a major role in immunity.",
+    "The researchers found no effect of fish oil.",
+    "It can cause pain associated with cramps.",
+]
+
+
+def _eager_wording(text: str):
+    """`_wording` as it was: every pattern searched at once, fields by name."""
+    from types import SimpleNamespace
+
+    found = [p.pattern.search(text) for p in strength._WORDING_PATTERNS]
+    return SimpleNamespace(**dict(zip(strength._Wording._FIELDS, found)))
+
+
+@pytest.mark.parametrize("text", _WORDING_TEXTS)
+def test_lazy_wording_reads_what_the_eager_one_did(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    readings = strength.read_many([text])
+    fast = strength.assertion(text, readings[0])
+    monkeypatch.setattr(strength, "_wording", _eager_wording)
+    assert strength.assertion(text, readings[0]) == fast
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDING_TEXTS), min_size=1, max_size=3).map(" ".join),
+       st.permutations(range(9)))
+def test_lazy_wording_fields_in_any_order(text: str, order: list[int]) -> None:
+    strength._wording.cache_clear()
+    lazy = strength._Wording(text)
+    eager = _eager_wording(text)
+    for i in order:
+        name = strength._Wording._FIELDS[i]
+        got, want = getattr(lazy, name), getattr(eager, name)
+        assert (got and got.span()) == (want and want.span()), name

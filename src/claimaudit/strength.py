@@ -81,7 +81,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 from .records import Cue, StrengthReading
 from .regexes import Caseless, fold, letter_runs
@@ -1236,20 +1235,6 @@ _RECOMMENDED = re.compile(
 )
 
 
-class _Wording(NamedTuple):
-    """The audit's wording patterns searched once in a claim (None where absent)."""
-
-    soft_help: re.Match[str] | None
-    possibility: re.Match[str] | None
-    can_noncausal: re.Match[str] | None
-    recommended: re.Match[str] | None
-    modal_causal: re.Match[str] | None
-    reported: re.Match[str] | None
-    strong: re.Match[str] | None
-    one_study: re.Match[str] | None
-    attribution: re.Match[str] | None
-
-
 _AUDIT_MODALS = frozenset(("can", "could", "may", "might"))
 # Each pattern with the words one of which every match of it contains as a whole
 # run of letters (the modal, the participle, the evaluative word): a claim with
@@ -1272,11 +1257,42 @@ _WORDING_PATTERNS = tuple(Caseless(p, needs) for p, needs in (
 ))
 
 
+_UNREAD = object()
+
+
+class _Wording:
+    """The audit's wording patterns in one claim (a match, or None where absent), each searched once, when
+    first read: `asserted_level` reads some of them (one study, attribution, a reported finding, "can"
+    + a verb of doing) only on some levels. Iterating gives all nine in `_WORDING_PATTERNS` order."""
+
+    __slots__ = ("_text", "_folded", "_runs", "_found")
+    _FIELDS = ("soft_help", "possibility", "can_noncausal", "recommended", "modal_causal", "reported", "strong",
+               "one_study", "attribution")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._folded = fold(text)
+        self._runs = letter_runs(self._folded)
+        self._found: list = [_UNREAD] * len(_WORDING_PATTERNS)
+
+    def _get(self, i: int) -> re.Match[str] | None:
+        m = self._found[i]
+        if m is _UNREAD:
+            m = self._found[i] = _WORDING_PATTERNS[i].search(self._text, self._folded, self._runs)
+        return m
+
+    def __iter__(self):
+        return (self._get(i) for i in range(len(_WORDING_PATTERNS)))
+
+
+for _i, _name in enumerate(_Wording._FIELDS):
+    setattr(_Wording, _name, property(lambda self, i=_i: self._get(i)))
+del _i, _name
+
+
 @lru_cache(maxsize=64)  # asserted_level and _audit_cues read the same claim in turn
 def _wording(text: str) -> _Wording:
-    folded = fold(text)
-    runs = letter_runs(folded)
-    return _Wording(*(p.search(text, folded, runs) for p in _WORDING_PATTERNS))
+    return _Wording(text)
 
 
 def asserted_level(reading: StrengthReading, text: str = "") -> int:
