@@ -1257,37 +1257,46 @@ _WORDING_PATTERNS = tuple(Caseless(p, needs) for p, needs in (
 ))
 
 
-_UNREAD = object()
-
-
 class _Wording:
-    """The audit's wording patterns in one claim (a match, or None where absent), each searched once, when
-    first read: `asserted_level` reads some of them (one study, attribution, a reported finding, "can"
-    + a verb of doing) only on some levels. Iterating gives all nine in `_WORDING_PATTERNS` order."""
+    """The audit's wording patterns in one claim (a match, or None where absent), each searched once.
 
-    __slots__ = ("_text", "_folded", "_runs", "_found")
+    The five that `_audit_cues` always reads are searched at once; the other four (one study,
+    attribution, a reported finding, "can" + a verb of doing) decide `asserted_level` only on some
+    levels and are searched when first read. Iterating gives all nine in `_WORDING_PATTERNS` order.
+    """
+
+    __slots__ = ("soft_help", "possibility", "recommended", "modal_causal", "strong", "_text", "_folded", "_runs",
+                 "_more")
     _FIELDS = ("soft_help", "possibility", "can_noncausal", "recommended", "modal_causal", "reported", "strong",
                "one_study", "attribution")
 
     def __init__(self, text: str) -> None:
+        folded = fold(text)
+        runs = letter_runs(folded)
+        p = _WORDING_PATTERNS
+        self.soft_help = p[0].search(text, folded, runs)
+        self.possibility = p[1].search(text, folded, runs)
+        self.recommended = p[3].search(text, folded, runs)
+        self.modal_causal = p[4].search(text, folded, runs)
+        self.strong = p[6].search(text, folded, runs)
         self._text = text
-        self._folded = fold(text)
-        self._runs = letter_runs(self._folded)
-        self._found: list = [_UNREAD] * len(_WORDING_PATTERNS)
+        self._folded = folded
+        self._runs = runs
+        self._more: dict[int, re.Match[str] | None] = {}
 
     def _get(self, i: int) -> re.Match[str] | None:
-        m = self._found[i]
-        if m is _UNREAD:
-            m = self._found[i] = _WORDING_PATTERNS[i].search(self._text, self._folded, self._runs)
-        return m
+        more = self._more
+        if i not in more:
+            more[i] = _WORDING_PATTERNS[i].search(self._text, self._folded, self._runs)
+        return more[i]
+
+    can_noncausal = property(lambda self: self._get(2))
+    reported = property(lambda self: self._get(5))
+    one_study = property(lambda self: self._get(7))
+    attribution = property(lambda self: self._get(8))
 
     def __iter__(self):
-        return (self._get(i) for i in range(len(_WORDING_PATTERNS)))
-
-
-for _i, _name in enumerate(_Wording._FIELDS):
-    setattr(_Wording, _name, property(lambda self, i=_i: self._get(i)))
-del _i, _name
+        return (getattr(self, name) for name in self._FIELDS)
 
 
 @lru_cache(maxsize=64)  # asserted_level and _audit_cues read the same claim in turn
