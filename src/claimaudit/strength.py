@@ -81,6 +81,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 from .records import Cue, StrengthReading
 from .regexes import Caseless, fold, letter_runs
@@ -784,30 +785,38 @@ def _model_levels(analyses: Sequence[_Analysis]):
     under = tag_ids["_"]
     seq: list[int] = []  # <s>, tag ids, </s> of every sentence in turn
     lengths: list[int] = []
-    rows: list[int] = []  # (row, feature id) of the word, cue-kind and flag features
+    rows: list[int] = []  # (row, feature id) of the cue-kind and flag features
     found: list[int] = []
     start, stop = tag_ids["<s>"], tag_ids["</s>"]
+    said: list[int] = []  # aligned with `seq`: each token's word feature id, else -1
     for r, a in enumerate(analyses):
         seq.append(start)
         seq.extend(map(tag, a.tags))
         seq.append(stop)
         lengths.append(len(a.tags) + 2)
-        ids = [i for i in map(word, a.toks) if i is not None]
+        said.append(-1)
+        said.extend(map(word, a.toks, repeat(-1)))
+        said.append(-1)
         for c in a.cues:
             i = kind(c[0])
             if i is not None:
-                ids.append(i)
+                rows.append(r)
+                found.append(i)
         if a.question and flags[0] is not None:
-            ids.append(flags[0])
+            rows.append(r)
+            found.append(flags[0])
         if a.advice and flags[1] is not None:
-            ids.append(flags[1])
-        rows.extend([r] * len(ids))
-        found.extend(ids)
+            rows.append(r)
+            found.append(flags[1])
     n_rows = len(analyses)
     scores = np.zeros((n_rows, coef.shape[1]), dtype=np.float32)
     if n_rows:
         tags = np.asarray(seq, dtype=np.int64)
         row = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
+        said_ids = np.asarray(said, dtype=np.int64)
+        is_word = said_ids >= 0
+        n_feat = coef.shape[0]
+        word_keys = row[is_word] * n_feat + said_ids[is_word]
         keep = np.ones(len(tags), dtype=bool)
         keep[1:] = (tags[1:] != under) | (tags[:-1] != under)  # a run of other words is one slot
         tags, row = tags[keep], row[keep]
@@ -819,8 +828,8 @@ def _model_levels(analyses: Sequence[_Analysis]):
         gram_rows = np.concatenate((row[:-1][same2], row[:-2][same3]))
         at = np.minimum(np.searchsorted(codes, grams), len(codes) - 1)
         hit = codes[at] == grams
-        n_feat = coef.shape[0]
         keys = np.concatenate((np.asarray(rows, dtype=np.int64) * n_feat + np.asarray(found, dtype=np.int64),
+                               word_keys,
                                gram_rows[hit] * n_feat + code_ids[at[hit]]))
         if len(keys):
             keys.sort()  # by row, then feature id; then each feature once
