@@ -132,3 +132,14 @@ def test_lazy_wording_fields_in_any_order(text: str, order: list[int]) -> None:
         name = strength._Wording._FIELDS[i]
         got, want = getattr(lazy, name), getattr(eager, name)
         assert (got and got.span()) == (want and want.span()), name
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SENTENCE, st.lists(st.integers(min_value=0, max_value=40), max_size=6))
+def test_spans_worked_out_in_steps_match_finditer(text: str, steps: list[int]) -> None:
+    a = analyse(text)
+    want = [m.span(1) for m in _TOKEN_RE.finditer(a.low)]
+    for k in steps:  # any order, past the end too
+        got = a.spans_to(k)
+        assert got[:k + 1] == want[:k + 1]
+    assert a.spans == want
