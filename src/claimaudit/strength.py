@@ -81,7 +81,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from itertools import repeat
 
 from .records import Cue, StrengthReading
 from .regexes import Caseless, fold, letter_runs
@@ -462,13 +462,38 @@ class _Analysis:
         self.question = question
         self.advice = advice
         self.heading = heading
-        self._spans = None
+        self._spans = []  # the offsets of the first len(_spans) tokens (see `spans_to`)
 
     @property
     def spans(self) -> list[tuple[int, int]]:
-        if self._spans is None:
-            self._spans = [m.span(1) for m in _TOKEN_RE.finditer(self.low)]
-        return self._spans
+        """The (start, end) of every token in the text."""
+        return self.spans_to(len(self.toks) - 1)
+
+    def spans_to(self, k: int) -> list[tuple[int, int]]:
+        """The token offsets, worked out at least up to token `k` (a reading needs those of its cues only:
+        about two thirds of a sentence's tokens on news prose)."""
+        spans = self._spans
+        if len(spans) <= k:
+            token_spans(self.low, self.toks, spans, k + 1)
+        return spans
+
+
+def token_spans(low: str, toks: list[str], spans: list[tuple[int, int]] | None = None,
+                stop: int | None = None) -> list[tuple[int, int]]:
+    """The (start, end) of each token of `low` (``_TOKEN_RE.findall(low)``), without a second regex pass.
+
+    The tokens cover every character but whitespace, so each one starts at the first occurrence of its
+    text after the previous token's end (about 1.7x faster than ``finditer`` + ``span``). With `spans`
+    (the offsets of the first tokens) the list is extended in place, up to token `stop` (exclusive).
+    """
+    out = [] if spans is None else spans
+    find = low.find
+    end = out[-1][1] if out else 0
+    for t in toks[len(out):stop]:
+        start = find(t, end)
+        end = start + len(t)
+        out.append((start, end))
+    return out
 
 
 def analyse(text: str) -> _Analysis:
@@ -745,8 +770,132 @@ def _model():
     return index, coef, intercept, classes
 
 
+_SMALL_BATCH = 5
+
+
 def _model_levels(analyses: Sequence[_Analysis]):
-    """The model's class for each sentence: binary features, L2-normalised, times the coefficients."""
+    """The model's class for each sentence: binary features, L2-normalised, times the coefficients.
+
+    The features are those of `feature_lists`, looked up without building them: words by a dict, the
+    cue-sequence bigrams and trigrams as integer codes of tag ids matched against the vocabulary's codes
+    in one numpy pass for the whole batch. Each sentence's distinct feature ids are summed in ascending
+    order, as `_model_levels_by_lists` does, so the scores are the same floats. Below
+    `_SMALL_BATCH` sentences numpy's fixed cost per call outweighs the gain: those go by the lists.
+    """
+    import numpy as np
+
+    if len(analyses) < _SMALL_BATCH:
+        return _model_levels_by_lists(analyses)
+    _, coef, intercept, classes = _model()
+    words, kinds, flags, tag_ids, width, codes, code_ids = _feature_tables()
+    tag = tag_ids.__getitem__
+    word = words.get
+    kind = kinds.get
+    under = tag_ids["_"]
+    seq: list[int] = []  # <s>, tag ids, </s> of every sentence in turn
+    lengths: list[int] = []
+    rows: list[int] = []  # (row, feature id) of the cue-kind and flag features
+    found: list[int] = []
+    start, stop = tag_ids["<s>"], tag_ids["</s>"]
+    said: list[int] = []  # aligned with `seq`: each token's word feature id, else -1
+    for r, a in enumerate(analyses):
+        seq.append(start)
+        seq.extend(map(tag, a.tags))
+        seq.append(stop)
+        lengths.append(len(a.tags) + 2)
+        said.append(-1)
+        said.extend(map(word, a.toks, repeat(-1)))
+        said.append(-1)
+        for c in a.cues:
+            i = kind(c[0])
+            if i is not None:
+                rows.append(r)
+                found.append(i)
+        if a.question and flags[0] is not None:
+            rows.append(r)
+            found.append(flags[0])
+        if a.advice and flags[1] is not None:
+            rows.append(r)
+            found.append(flags[1])
+    n_rows = len(analyses)
+    scores = np.zeros((n_rows, coef.shape[1]), dtype=np.float32)
+    if n_rows:
+        tags = np.asarray(seq, dtype=np.int64)
+        row = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
+        said_ids = np.asarray(said, dtype=np.int64)
+        is_word = said_ids >= 0
+        n_feat = coef.shape[0]
+        word_keys = row[is_word] * n_feat + said_ids[is_word]
+        keep = np.ones(len(tags), dtype=bool)
+        keep[1:] = (tags[1:] != under) | (tags[:-1] != under)  # a run of other words is one slot
+        tags, row = tags[keep], row[keep]
+        same2 = row[:-1] == row[1:]
+        big = tags[:-1] * width + tags[1:]
+        same3 = same2[:-1] & same2[1:]
+        tri = (big[:-1] * width + tags[2:]) + width ** 3
+        grams = np.concatenate((big[same2], tri[same3]))
+        gram_rows = np.concatenate((row[:-1][same2], row[:-2][same3]))
+        at = np.minimum(np.searchsorted(codes, grams), len(codes) - 1)
+        hit = codes[at] == grams
+        keys = np.concatenate((np.asarray(rows, dtype=np.int64) * n_feat + np.asarray(found, dtype=np.int64),
+                               word_keys,
+                               gram_rows[hit] * n_feat + code_ids[at[hit]]))
+        if len(keys):
+            keys.sort()  # by row, then feature id; then each feature once
+            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+            key_rows = keys // n_feat
+            n = np.bincount(key_rows, minlength=n_rows)
+            starts = np.concatenate(([0], np.cumsum(n)[:-1]))
+            nz = n > 0
+            sums = np.add.reduceat(coef[keys % n_feat], starts[nz], axis=0)
+            scores[nz] = sums / np.sqrt(n[nz]).astype(np.float32)[:, None]
+    scores += intercept
+    return classes[np.argmax(scores, axis=1)]
+
+
+class _TagIds(dict):
+    """Tag -> id (1, 2, ...); a tag the vocabulary never uses is 0, which no vocabulary code contains."""
+
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
+@lru_cache(maxsize=1)
+def _feature_tables():
+    """The vocabulary split for `_model_levels`: words, cue kinds, flags, and n-grams as integer codes.
+
+    A bigram (a, b) is ``a * width + b`` and a trigram (a, b, c) ``(a * width + b) * width + c + width**3``
+    over tag ids 1 .. width - 1, so no two n-grams share a code and none with an unused tag (0) matches.
+    """
+    import numpy as np
+
+    index = _model()[0]
+    words = {f: i for f, i in index.items() if isinstance(f, str) and f[:1].isalnum()}
+    kinds = {f[1]: i for f, i in index.items() if isinstance(f, tuple) and len(f) == 2 and f[0] == "k"}
+    flags = (index.get(("q",)), index.get(("adv",)))
+    tag_ids = _TagIds()
+    for f in index:
+        if isinstance(f, tuple) and len(f) in (2, 3):
+            for t in f:
+                tag_ids.setdefault(t, len(tag_ids) + 1)
+    for t in ("<s>", "</s>", "_"):
+        tag_ids.setdefault(t, len(tag_ids) + 1)
+    width = len(tag_ids) + 1
+    pairs = []
+    for f, i in index.items():
+        if isinstance(f, tuple) and len(f) in (2, 3):
+            code = 0
+            for t in f:
+                code = code * width + tag_ids[t]
+            pairs.append((code + (width**3 if len(f) == 3 else 0), i))
+    pairs.sort()
+    codes = np.asarray([c for c, _ in pairs], dtype=np.int64)
+    code_ids = np.asarray([i for _, i in pairs], dtype=np.int64)
+    return words, kinds, flags, tag_ids, width, codes, code_ids
+
+
+def _model_levels_by_lists(analyses: Sequence[_Analysis]):
+    """`_model_levels` from the feature lists themselves (the reference the fast path is tested against)."""
     import numpy as np
 
     index, coef, intercept, classes = _model()
@@ -927,14 +1076,14 @@ def _reading(a: _Analysis, model_level: int, lift: bool = True) -> StrengthReadi
     for c in a.cues:
         kind = _public_kind(c, toks, level)
         if kind is not None:
-            spans = a.spans
+            spans = a.spans_to(c[2] - 1)
             start, end = spans[c[1]][0], spans[c[2] - 1][1]
             cues.append(Cue(kind, text[start:end], start, end))
     if any(w in toks for w in _CONDITION_WORDS):
-        spans = a.spans
         for i, t in enumerate(toks):
             # A condition clause ("if you take it daily, ...", "..., unless ...") makes the claim conditional.
             if t in _CONDITION_WORDS and (i == 0 or toks[i - 1] in _CONDITION_AFTER or not toks[i - 1][0].isalnum()):
+                spans = a.spans_to(i)
                 cues.append(Cue("conditional", text[spans[i][0] : spans[i][1]], spans[i][0], spans[i][1]))
     if a.question:
         spans = a.spans
@@ -1104,20 +1253,6 @@ _RECOMMENDED = re.compile(
 )
 
 
-class _Wording(NamedTuple):
-    """The audit's wording patterns searched once in a claim (None where absent)."""
-
-    soft_help: re.Match[str] | None
-    possibility: re.Match[str] | None
-    can_noncausal: re.Match[str] | None
-    recommended: re.Match[str] | None
-    modal_causal: re.Match[str] | None
-    reported: re.Match[str] | None
-    strong: re.Match[str] | None
-    one_study: re.Match[str] | None
-    attribution: re.Match[str] | None
-
-
 _AUDIT_MODALS = frozenset(("can", "could", "may", "might"))
 # Each pattern with the words one of which every match of it contains as a whole
 # run of letters (the modal, the participle, the evaluative word): a claim with
@@ -1140,11 +1275,51 @@ _WORDING_PATTERNS = tuple(Caseless(p, needs) for p, needs in (
 ))
 
 
+class _Wording:
+    """The audit's wording patterns in one claim (a match, or None where absent), each searched once.
+
+    The five that `_audit_cues` always reads are searched at once; the other four (one study,
+    attribution, a reported finding, "can" + a verb of doing) decide `asserted_level` only on some
+    levels and are searched when first read. Iterating gives all nine in `_WORDING_PATTERNS` order.
+    """
+
+    __slots__ = ("soft_help", "possibility", "recommended", "modal_causal", "strong", "_text", "_folded", "_runs",
+                 "_more")
+    _FIELDS = ("soft_help", "possibility", "can_noncausal", "recommended", "modal_causal", "reported", "strong",
+               "one_study", "attribution")
+
+    def __init__(self, text: str) -> None:
+        folded = fold(text)
+        runs = letter_runs(folded)
+        p = _WORDING_PATTERNS
+        self.soft_help = p[0].search(text, folded, runs)
+        self.possibility = p[1].search(text, folded, runs)
+        self.recommended = p[3].search(text, folded, runs)
+        self.modal_causal = p[4].search(text, folded, runs)
+        self.strong = p[6].search(text, folded, runs)
+        self._text = text
+        self._folded = folded
+        self._runs = runs
+        self._more: dict[int, re.Match[str] | None] = {}
+
+    def _get(self, i: int) -> re.Match[str] | None:
+        more = self._more
+        if i not in more:
+            more[i] = _WORDING_PATTERNS[i].search(self._text, self._folded, self._runs)
+        return more[i]
+
+    can_noncausal = property(lambda self: self._get(2))
+    reported = property(lambda self: self._get(5))
+    one_study = property(lambda self: self._get(7))
+    attribution = property(lambda self: self._get(8))
+
+    def __iter__(self):
+        return (getattr(self, name) for name in self._FIELDS)
+
+
 @lru_cache(maxsize=64)  # asserted_level and _audit_cues read the same claim in turn
 def _wording(text: str) -> _Wording:
-    folded = fold(text)
-    runs = letter_runs(folded)
-    return _Wording(*(p.search(text, folded, runs) for p in _WORDING_PATTERNS))
+    return _Wording(text)
 
 
 def asserted_level(reading: StrengthReading, text: str = "") -> int:

@@ -1,0 +1,145 @@
+"""The strength reader's fast paths against the straightforward ones they replace (issue 14, speed).
+
+Every report must stay byte-identical: `_model_levels` (integer n-gram codes matched in one numpy
+pass) must pick the same class as `_model_levels_by_lists` (a dict lookup of each `feature_lists`
+key), and `token_spans` must give the offsets `_TOKEN_RE.finditer` gives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from claimaudit import strength
+from claimaudit.ingest import read_article
+from claimaudit.segment import segment
+from claimaudit.strength import _SMALL_BATCH, _TOKEN_RE, analyse, token_spans
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Written for these tests: cue words of every kind, phrases, negations, questions, advice,
+# headings, runs of unknown words, numbers, punctuation, non-ASCII and empty text.
+SENTENCES = [
+    "Magnesium may reduce muscle cramps in older adults.",
+    "Vitamin D does not prevent colds, a 2019 trial found.",
+    "Zinc lozenges cure the common cold!",
+    "Is turmeric linked to lower inflammation?",
+    "Consult your doctor before taking iron.",
+    "Evidence Linking Fish Oil To Heart Health",
+    "Higher intake was associated with fewer fractures than placebo.",
+    "The researchers found that sleep improved, which could lead to better mood.",
+    "It is possible that probiotics help ease bloating, but further studies are needed.",
+    "Exercise directly contributes to weight loss and clearly lowers blood pressure.",
+    "Coffee doesn't cause cancer; it isn't harmful either.",
+    "Ginger can help relieve nausea, and it's 100% effective for some people.",
+    "qwerty zxcv blorp frobnicate 42 17% — “quoted” (bracketed) [x].",
+    "Naïve café-goers said the İstanbul study was well-established proof.",
+    "",
+    "...",
+    "If you take it daily, calcium strengthens bones.",
+    "Not only does yoga reduce stress, it also improves sleep.",
+]
+
+_WORDS = st.sampled_from([
+    "magnesium", "Magnesium", "may", "can", "help", "reduce", "reduces", "reduced", "linked", "to",
+    "associated", "with", "not", "n't", "doesn't", "no", "evidence", "cures", "a", "cure", "for", "the",
+    "is", "are", "was", "directly", "clearly", "proven", "?", ".", ",", ";", "if", "unless", "more",
+    "than", "risk", "of", "study", "found", "should", "42", "17%", "zzz", "qux", "é", "İ", "Take",
+    "appears", "lead", "leads", "in", "the", "treatment", "effective", "resounding", "yes",
+])
+_SENTENCE = st.one_of(st.lists(_WORDS, max_size=30).map(" ".join), st.text(max_size=120))
+
+
+def _same_levels(texts: list[str]) -> None:
+    analyses = [analyse(t) for t in texts]
+    fast = strength._model_levels(analyses)
+    slow = strength._model_levels_by_lists(analyses)
+    assert fast.tolist() == slow.tolist()
+
+
+@pytest.mark.parametrize("size", [1, _SMALL_BATCH - 1, _SMALL_BATCH, 7, len(SENTENCES)])
+def test_model_levels_match_feature_lists(size: int) -> None:
+    for i in range(0, len(SENTENCES), size):
+        _same_levels(SENTENCES[i:i + size])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_SENTENCE, min_size=_SMALL_BATCH, max_size=30))
+def test_model_levels_match_feature_lists_property(texts: list[str]) -> None:
+    _same_levels(texts)
+
+
+def test_model_levels_match_on_seed_corpus() -> None:
+    files = sorted((ROOT / "corpus").glob("*.txt"))[:12]
+    assert files
+    for f in files:
+        units = segment(read_article(f))
+        texts = [u.text for u in units]
+        assert len(texts) >= _SMALL_BATCH, f
+        _same_levels(texts)
+
+
+@pytest.mark.parametrize("text", SENTENCES + ["  leading and trailing  ", "tab\tand\nnewline", "a  b   c"])
+def test_token_spans_match_finditer(text: str) -> None:
+    a = analyse(text)
+    assert token_spans(a.low, a.toks) == [m.span(1) for m in _TOKEN_RE.finditer(a.low)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SENTENCE)
+def test_token_spans_match_finditer_property(text: str) -> None:
+    a = analyse(text)
+    assert a.spans == [m.span(1) for m in _TOKEN_RE.finditer(a.low)]
+
+
+_WORDING_TEXTS = SENTENCES + [
+    "A 2013 study showed that magnesium reduced cramps.",
+    "In a small trial, participants who received zinc recovered faster.",
+    "Doctors can perform a blood test; iron is often prescribed.",
+    "Vitamin C is highly effective and plays a major role in immunity.",
+    "The researchers found no effect of fish oil.",
+    "It can cause pain associated with cramps.",
+]
+
+
+def _eager_wording(text: str):
+    """`_wording` as it was: every pattern searched at once, fields by name."""
+    from types import SimpleNamespace
+
+    found = [p.pattern.search(text) for p in strength._WORDING_PATTERNS]
+    return SimpleNamespace(**dict(zip(strength._Wording._FIELDS, found)))
+
+
+@pytest.mark.parametrize("text", _WORDING_TEXTS)
+def test_lazy_wording_reads_what_the_eager_one_did(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    readings = strength.read_many([text])
+    fast = strength.assertion(text, readings[0])
+    monkeypatch.setattr(strength, "_wording", _eager_wording)
+    assert strength.assertion(text, readings[0]) == fast
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDING_TEXTS), min_size=1, max_size=3).map(" ".join),
+       st.permutations(range(9)))
+def test_lazy_wording_fields_in_any_order(text: str, order: list[int]) -> None:
+    strength._wording.cache_clear()
+    lazy = strength._Wording(text)
+    eager = _eager_wording(text)
+    for i in order:
+        name = strength._Wording._FIELDS[i]
+        got, want = getattr(lazy, name), getattr(eager, name)
+        assert (got and got.span()) == (want and want.span()), name
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SENTENCE, st.lists(st.integers(min_value=0, max_value=40), max_size=6))
+def test_spans_worked_out_in_steps_match_finditer(text: str, steps: list[int]) -> None:
+    a = analyse(text)
+    want = [m.span(1) for m in _TOKEN_RE.finditer(a.low)]
+    for k in steps:  # any order, past the end too
+        got = a.spans_to(k)
+        assert got[:k + 1] == want[:k + 1]
+    assert a.spans == want
