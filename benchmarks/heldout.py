@@ -15,6 +15,7 @@ bundled model (fitted on all of them) on the same articles, which are in-sample.
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Sequence
 import random
 from dataclasses import replace
@@ -97,11 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-claim-filter", action="store_true", help="rules only for claim/non-claim")
     ap.add_argument("--claim-cutoff", type=float, default=CUTOFF,
                     help="P(claim) below which the claim filter rejects a unit")
+    ap.add_argument("--claim-c", type=float, default=None,
+                    help="inverse regularization of the claim filter (default: fit_claim_model's)")
     ap.add_argument("--group", action="append", default=[], metavar="LABEL=FILE+FILE",
                     help="also score these gold files pooled (default: seeds+pages, the magnesium target set)")
     ap.add_argument("--fixed-accept", action="store_true",
                     help="keep the fitted model's acceptance cut-off; choose only the flag score")
     ap.add_argument("--show", action="store_true", help="also list the held-out units scored wrong")
+    ap.add_argument("--held-only", action="store_true", help="skip the in-sample figures of the bundled model")
+    ap.add_argument("--dump", type=Path, default=None, metavar="FILE.jsonl",
+                    help="write every held-out unit (labels, outcome, reference id, rule, reason) as JSON lines")
     args = ap.parse_args(argv)
     pairs = ([tuple(g.rsplit(":", 1)) for g in args.gold] if args.gold else
              [(SHARED / "seeds-dev.jsonl", ROOT / "corpus"), (SHARED / "pages-dev.jsonl", Path(args.pages)),
@@ -129,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_claim_filter:
             claim_model = fit_claim_model([t for a in train for t in units[a.name][0]],
                                           [v for a in train for v in units[a.name][1]],
-                                          cutoff=args.claim_cutoff)
+                                          cutoff=args.claim_cutoff,
+                                          **({"c": args.claim_c} if args.claim_c else {}))
         def auditor_with(m: MatchModel, **ms: float) -> Auditor:
             return Auditor(reference, Settings(match=MatchSettings(model=m, embeddings=emb, **ms),
                                                claim_filter=claim_model is not None,
@@ -160,6 +167,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"BAD {r['article'][:6]:<6} {'/'.join(r['labels']):<24} {r.get('ref') or '-':<8} "
                       f"-> {r['outcome']:<12} {held[r['article']]['ids'].get(r['text'], '')[:400]} "
                       f"{r['text'][:100]}")
+    if args.dump:
+        with args.dump.open("w", encoding="utf-8") as fh:
+            for r in scored[-1][1].rows:
+                fh.write(json.dumps({"article": r["article"], "labels": r["labels"], "ref": r.get("ref"),
+                                     "outcome": r["outcome"], "ok": r["ok"], "text": r["text"],
+                                     "audit": held[r["article"]]["ids"].get(r["text"], "")},
+                                    ensure_ascii=False) + "\n")
+    if args.held_only:
+        return 0
     inside = {a.name: report_of(Auditor(reference, Settings(match=MatchSettings(embeddings=emb))), a)
               for a in articles}
     print("\nbundled model (in-sample on these articles):")

@@ -45,6 +45,16 @@ NON_CLAIMS = [
     ("abstract: methods",                "METHODS: This randomized trial enrolled 120 adults who took zinc or placebo.", "paragraph", "research-activity"),
     ("abstract: objective",              "Objective: To assess whether zinc shortens colds in children.", "paragraph", "research-activity"),
     ("abstract: materials and methods",  "Materials and Methods: Zinc levels were measured in 80 patients.", "paragraph", "research-activity"),
+    ("citation: author list, et al.",    "Smith J, Lee K, Park HS, et al. Zinc lozenges for the common cold.", "paragraph", "boilerplate"),
+    ("citation: editors",                "Brown A, Chen L, editors.",                               "paragraph",  "boilerplate"),
+    ("citation mark: [Internet]",        "Zinc in Human Health [Internet].",                        "paragraph",  "reference-list"),
+    ("citation mark: doi",               "Zinc and colds. J Nutr. 2019;12:3. doi: 10.1000/xyz123.", "paragraph",  "reference-list"),
+    ("pointer to another section",       "For more details about zinc and drugs, see the Interactions section.", "paragraph", "about-the-article"),
+    ("what the article does next",       "Below, we explain how zinc is absorbed and how to take it.", "paragraph", "about-the-article"),
+    ("what the reader will learn",       "You’ll learn which foods are richest in zinc.",           "paragraph",  "about-the-article"),
+    ("worth talking to a doctor",        "If this sounds familiar, it’s worth talking to your doctor about zinc.", "paragraph", "advice"),
+    ("table cell without a verb",        "Absorption High (chelated)",                              "table-row",  "fragment"),
+    ("caption without a full stop",      "Zinc in common foods per serving",                        "paragraph",  "fragment"),
 ]
 CLAIMS = [
     ("plain fact",                       "Zinc is an essential trace mineral.",                     "paragraph"),
@@ -55,6 +65,10 @@ CLAIMS = [
     ("labelled bullet",                  "Immune Support: Zinc helps immune cells develop.",        "list-item"),
     ("abstract: results are findings",   "RESULTS: Zinc shortened colds by two days compared with placebo.", "paragraph"),
     ("abstract: conclusion",             "Conclusion: Zinc lozenges may shorten colds in adults.",  "paragraph"),
+    # A full sentence is a sentence even when its verb is not in the verb list.
+    ("verb outside the verb list",       "Zinc also influences wound healing.",                     "paragraph"),
+    ("curly contraction",                "It’s more common than you think.",                        "paragraph"),
+    ("dash-labelled sentence",           "Nuts & Seeds – Cashews and pumpkin seeds pack plenty of zinc.", "paragraph"),
 ]
 # fmt: on
 

@@ -21,6 +21,7 @@ SPLIT_CASES = [
     ("abbreviation Dr. does not split",    "Dr. Smith found it. Then it ended.",                   ["Dr. Smith found it.", "Then it ended."]),
     ("e.g. and vs. do not split",          "Foods, e.g. nuts vs. seeds, help. Yes.",               ["Foods, e.g. nuts vs. seeds, help.", "Yes."]),
     ("lower-case after period: no split",  "Take 200 mg. daily with food.",                        ["Take 200 mg. daily with food."]),
+    ("unit symbol ends a sentence",        "Men need 420 mg. Women need 320 mg.",                  ["Men need 420 mg.", "Women need 320 mg."]),
     ("quoted question stays inside",       "The answer to 'is it good?' is yes.",                  ["The answer to 'is it good?' is yes."]),
     ("decimal number does not split",      "The dose was 2.5 g. It worked.",                       ["The dose was 2.5 g.", "It worked."]),
     ("closing quote kept with sentence",   "He said \"stop.\" Then he left.",                      ["He said \"stop.\"", "Then he left."]),

@@ -40,9 +40,14 @@ BOILERPLATE = re.compile(
       | medical\ disclaimer | disclaimer | cookie | privacy\ policy | terms\ of\ (use|service)
       | click\ here | table\ of\ contents | in\ this\ article\W*$ | key\ (points|takeaways)
       | quick\ summary | source s?\s*$ | references?\s*$ | sources?\s*:
+      # A bibliography entry: "Bayram S, Sahin K, Anarat FB, et al. The effect of ...", "Vink R, Nechifor M, editors."
+      | [A-Z][\w'’-]+\ [A-Z]{1,3},\ [A-Z][\w'’-]+\ [A-Z]{1,3}[,.]
+      | [A-Z][\w'’-]+\ [A-Z]{1,3}(,\ [A-Z][\w'’-]+\ [A-Z]{1,3})*,?\ (et\ al|eds?|editors?)\b
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Marks only bibliography entries carry: "[Internet]", "doi: 10.", "PMID: 123", "Available from:".
+_CITATION_MARK = re.compile(r"\[Internet\]|\bdoi:\s*10\.\d|\bPMID:?\s*\d|\bAvailable\s+from:|\bRetrieved\s+from\s+http")
 REFERENCE_HEADING = re.compile(r"^\W*(references|sources|citations|bibliography|works cited)\W*$",
                                re.IGNORECASE)
 # Advice and instructions: imperative openings, or "it is important to consult" forms.
@@ -72,6 +77,7 @@ RECOMMENDATION = re.compile(
         talk|speak|seek|check|discuss|follow|start|consider|get|take|find|pick|select|use)\b
       | \bcan\ help\ (you\ )?(determine|decide|figure\ out|choose|work\ out)\b
       | ,\s*(consider|try|talk\ to|consult|speak\ with)\b
+      | \b(is|it's|it’s)\ (always\ )?worth\ (talking|asking|checking|consulting|speaking|discussing|seeing)\b
       | \bthe\ (best|ideal|easiest|safest|preferred)\ (way|approach|option|choice|starting\ point|first\ step)
         \ (to|for|of)\b
     )""",
@@ -90,7 +96,10 @@ META = re.compile(
     r"""\b(this\ (article|post|guide|page|blog)|in\ this\ (article|post|guide|section)
       |we\ will\ (explore|discuss|look|examine|cover|delve)|as\ we\ delve|let'?s\ (take\ a\ )?look
       |read\ on\ to|keep\ reading|here\ is\ a\ list|here\ are\ (a\ )?few|the\ following\ (list|section)
-      |(continue|continues)\ to\ seek\ out|for\ more\ information)\b""",
+      |(continue|continues)\ to\ seek\ out|for\ more\ (information|details)
+      |(below|here|in\ this\ (article|post|guide|section)),?\ we\ (will\ |'ll\ )?(explore|discuss|look|examine|cover
+        |dissect|review|break\ down|explain|outline|answer)
+      |you('ll|’ll|\ will)\ (learn|discover|find\ out|get\ to\ know|come\ away))\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 _VERB_BASES = """
@@ -151,10 +160,10 @@ _DESIGN_SECTION = re.compile(
 
 
 _META = Caseless(META, "this we let lets read keep here following continue continues "
-                       "information".split())
+                       "information details below you".split())
 _RECOMMENDATION = Caseless(RECOMMENDATION, (
     "should must ought might may could crucial important essential vital key wise advisable best "
-    "can consider try talk consult speak ideal easiest safest preferred").split())
+    "can consider try talk consult speak ideal easiest safest preferred worth").split())
 _RESEARCH_ACTIVITY, _VERB_C, _AUX_C = (Caseless(p) for p in (RESEARCH_ACTIVITY, _VERB, _AUX_RE))
 
 
@@ -167,6 +176,8 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
         return "reference-list"
     if BOILERPLATE.match(text):
         return "boilerplate"
+    if _CITATION_MARK.search(text):
+        return "reference-list"  # a bibliography entry outside a "References" section
     if _DESIGN_SECTION.match(text):
         return "research-activity"  # "METHODS: a three-arm randomized trial of ..."
     label = _LABEL.match(text)
@@ -190,7 +201,12 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
         return "research-activity"
     if len(words) < 3:
         return "fragment"
-    if not _VERB_C.search(text, folded) and sentence.block in ("list-item", "table-row", "paragraph"):
+    # A list item, table cell or caption without a verb is a label ("Leafy Greens", "Absorption High").
+    # A paragraph sentence that ends in a full stop is a sentence: the verb list cannot foresee every
+    # verb ("influences", "pack", "jump"), so it is not asked there; the claim filter judges it.
+    sentence_like = sentence.block == "paragraph" and len(words) >= 4 and text.rstrip("\"'”’) ")[-1:] in ".!"
+    if (not sentence_like and sentence.block in ("list-item", "table-row", "paragraph")
+            and not _VERB_C.search(text.replace("’", "'"), fold(text.replace("’", "'")))):
         return "fragment"
     if not any(ch.isalpha() for ch in text):
         return "fragment"

@@ -22,12 +22,13 @@ _HEADING_MD = re.compile(r"#{1,6}[ \t]+")
 _BULLET = re.compile(r"(?:[•●▪◦·‣∙■□➢►–—*+\-])[ \t]+|\d{1,3}[.)][ \t]+(?=\S)")
 _TABLE_SEP = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*")
 
-# Words after which a period does not end a sentence.
+# Words after which a period does not end a sentence. Unit symbols (mg, mcg, kg, ml, min) are
+# not among them: they are written without a period, so "... 420 mg. Women ..." ends a sentence.
 _ABBREVIATIONS = frozenset(
     """
     dr mr mrs ms prof sr jr st vs etc e.g i.e al approx ca cf fig figs no nos vol
     inc ltd co corp dept univ jan feb mar apr jun jul aug sep sept oct nov dec
-    u.s u.k u.n mg mcg kg ml min max resp est avg ph.d m.d b.a b.sc
+    u.s u.k u.n resp est avg ph.d m.d b.a b.sc
     """.split()
 )
 # A boundary: terminal punctuation, optional closing quotes/brackets, whitespace,
