@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import claimaudit
 from claimaudit.cli import main
+from scores import same_up_to_scores
 from claimaudit.ingest import article_from_text
 from claimaudit.pipeline import Auditor
 from claimaudit.reference import load_reference
@@ -28,7 +29,8 @@ def _mini_doc(mini: Path, monkeypatch) -> dict:
 
 
 def test_golden_audit_json(mini: Path, monkeypatch) -> None:
-    """The mini fixture's audit.json is exactly the committed golden file.
+    """The mini fixture's audit.json is the committed golden file, match scores within a point
+    (tests/scores.py says why: float noise of the encoder on another CPU type).
 
     Regenerate with CLAIMAUDIT_UPDATE_GOLDEN=1 after a deliberate change, and review the diff.
     """
@@ -36,7 +38,8 @@ def test_golden_audit_json(mini: Path, monkeypatch) -> None:
     if UPDATE:
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(got, encoding="utf-8")
-    assert got == GOLDEN.read_text(encoding="utf-8")
+    want = GOLDEN.read_text(encoding="utf-8")
+    assert same_up_to_scores(got, want), "audit.json differs from the golden file beyond score noise"
 
 
 def test_mini_verdicts(mini: Path, monkeypatch) -> None:
