@@ -52,6 +52,8 @@ NON_CLAIMS = [
     ("pointer to another section",       "For more details about zinc and drugs, see the Interactions section.", "paragraph", "about-the-article"),
     ("what the article does next",       "Below, we explain how zinc is absorbed and how to take it.", "paragraph", "about-the-article"),
     ("what the reader will learn",       "You’ll learn which foods are richest in zinc.",           "paragraph",  "about-the-article"),
+    ("if-clause, then an imperative",    "If you get cramps at night, take zinc in the evening.",   "paragraph",  "advice"),
+    ("it's recommended to",              "To avoid nausea, it’s recommended to start with a low dose of zinc.", "paragraph", "advice"),
     ("worth talking to a doctor",        "If this sounds familiar, it’s worth talking to your doctor about zinc.", "paragraph", "advice"),
     ("table cell without a verb",        "Absorption High (chelated)",                              "table-row",  "fragment"),
     ("caption without a full stop",      "Zinc in common foods per serving",                        "paragraph",  "fragment"),
@@ -65,6 +67,8 @@ CLAIMS = [
     ("labelled bullet",                  "Immune Support: Zinc helps immune cells develop.",        "list-item"),
     ("abstract: results are findings",   "RESULTS: Zinc shortened colds by two days compared with placebo.", "paragraph"),
     ("abstract: conclusion",             "Conclusion: Zinc lozenges may shorten colds in adults.",  "paragraph"),
+    ("if-clause, then a finding",        "If you take zinc early, colds tend to be shorter.",       "paragraph"),
+    ("recommended intake is a fact",     "The recommended intake of zinc is 11 mg for men.",         "paragraph"),
     # A full sentence is a sentence even when its verb is not in the verb list.
     ("verb outside the verb list",       "Zinc also influences wound healing.",                     "paragraph"),
     ("curly contraction",                "It’s more common than you think.",                        "paragraph"),

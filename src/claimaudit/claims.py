@@ -62,6 +62,8 @@ ADVICE = re.compile(
         (have|add|take|try|go|use|consult|talk|speak|ask|consider|include|eat|find|get|look|check|choose|opt|start|see)\b
       | (it\ is|it's)\ (always\ )?(crucial|important|essential|advisable|recommended|wise|best|vital|necessary)
         \ to\ (consult|talk|speak|seek|check|discuss|ask|follow|start|consider|explore|recognize)
+      | if\ [^,]{3,90},\s*(then\ )?(please\ )?(take|consult|talk|speak|ask|try|avoid|start|stop|see|use|choose|drink
+        |eat|add|consider|look|check|seek|keep|make\ sure|be\ sure|opt|go)\b
       | if\ you\ (suspect|think|are\ (wondering|considering|experiencing|thinking|unsure|not\ comfortable))
       | (consulting|talking\ to|speaking\ with|checking\ with)\ (a|your)
       | (in\ cases?\ of\ [^,]+,\s*)?seeking\ (professional|medical|expert)
@@ -78,6 +80,7 @@ RECOMMENDATION = re.compile(
       | \bcan\ help\ (you\ )?(determine|decide|figure\ out|choose|work\ out)\b
       | ,\s*(consider|try|talk\ to|consult|speak\ with)\b
       | \b(is|it's|it’s)\ (always\ )?worth\ (talking|asking|checking|consulting|speaking|discussing|seeing)\b
+      | \b(it\ is|it's|it’s)\ (generally\ |usually\ |often\ |always\ )?(recommended|advised|advisable|best)\ to\b
       | \bthe\ (best|ideal|easiest|safest|preferred)\ (way|approach|option|choice|starting\ point|first\ step)
         \ (to|for|of)\b
     )""",
@@ -163,7 +166,7 @@ _META = Caseless(META, "this we let lets read keep here following continue conti
                        "information details below you".split())
 _RECOMMENDATION = Caseless(RECOMMENDATION, (
     "should must ought might may could crucial important essential vital key wise advisable best "
-    "can consider try talk consult speak ideal easiest safest preferred worth").split())
+    "can consider try talk consult speak ideal easiest safest preferred worth recommended advised").split())
 _RESEARCH_ACTIVITY, _VERB_C, _AUX_C = (Caseless(p) for p in (RESEARCH_ACTIVITY, _VERB, _AUX_RE))
 
 
