@@ -54,6 +54,9 @@ NON_CLAIMS = [
     ("what the reader will learn",       "You’ll learn which foods are richest in zinc.",           "paragraph",  "about-the-article"),
     ("if-clause, then an imperative",    "If you get cramps at night, take zinc in the evening.",   "paragraph",  "advice"),
     ("it's recommended to",              "To avoid nausea, it’s recommended to start with a low dose of zinc.", "paragraph", "advice"),
+    ("title: indirect question",         "How Zinc Affects Wound Healing and Immunity",             "paragraph",  "heading"),
+    ("title with its site name",         "Does Zinc Shorten Colds? | Health Facts",                 "paragraph",  "heading"),
+    ("title: a guide",                   "A Practical Guide to Using Zinc for Colds and Immunity",  "paragraph",  "heading"),
     ("worth talking to a doctor",        "If this sounds familiar, it’s worth talking to your doctor about zinc.", "paragraph", "advice"),
     ("table cell without a verb",        "Absorption High (chelated)",                              "table-row",  "fragment"),
     ("caption without a full stop",      "Zinc in common foods per serving",                        "paragraph",  "fragment"),
@@ -69,6 +72,8 @@ CLAIMS = [
     ("abstract: conclusion",             "Conclusion: Zinc lozenges may shorten colds in adults.",  "paragraph"),
     ("if-clause, then a finding",        "If you take zinc early, colds tend to be shorter.",       "paragraph"),
     ("recommended intake is a fact",     "The recommended intake of zinc is 11 mg for men.",         "paragraph"),
+    ("how-clause in a full sentence",    "How zinc shortens colds is not known.",                   "paragraph"),
+    ("unpunctuated headline claim",      "Zinc Lozenges May Shorten Colds in Adults",               "paragraph"),
     # A full sentence is a sentence even when its verb is not in the verb list.
     ("verb outside the verb list",       "Zinc also influences wound healing.",                     "paragraph"),
     ("curly contraction",                "It’s more common than you think.",                        "paragraph"),

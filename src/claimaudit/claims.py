@@ -216,9 +216,15 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
     if (sentence.block == "paragraph" and text[-1] not in ".!;)\"'”’" and len(words) <= 6
             and not _AUX_C.search(text, folded)):
         return "fragment"  # a caption or subtitle: short, unpunctuated, no auxiliary
+    if sentence.block in ("paragraph", "list-item") and text[-1] not in ".!?;:)\"'”’" and _TITLE.search(text):
+        return "heading"  # a page title or subtitle that lost its markup: it names a topic, asserts nothing
     return None
 
 
+# Unpunctuated titles: an indirect question ("How Magnesium Affects Muscle and Nerve Function"), a title
+# with its site name ("... | Health Facts"), or a guide's label ("A Guide to Using Magnesium for ...").
+_TITLE = re.compile(r"^\W*(how|why|what|when|which|where|who)\b|\s[|•]\s|\b(guide|overview|explained|"
+                    r"everything\s+you\s+need\s+to\s+know|what\s+you\s+need\s+to\s+know)\b", re.IGNORECASE)
 _ANAPHOR = re.compile(
     r"\b(it|its|it's|this|these|the mineral|the nutrient|deficien\w*|supplement\w*|levels?|"
     r"intake|dose|dosage|the body's (stores|levels))\b",
