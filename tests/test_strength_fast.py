@@ -143,3 +143,67 @@ def test_spans_worked_out_in_steps_match_finditer(text: str, steps: list[int]) -
         got = a.spans_to(k)
         assert got[:k + 1] == want[:k + 1]
     assert a.spans == want
+
+
+# `_tokens` (chunks of `str.split`, most of them one or two tokens without the regex) against the regex.
+_TOKEN_TEXTS = SENTENCES + [
+    "co-occur doesn't it’s 17% %x x% 50%% a-b-c -a a- 'quoted' ‘single’ x_y _ __init__ 3.5 1,000",
+    "end. (start) [x], y; z: a! b? c—d e–f “g” h… 2019-2020 u.s. e.g. dr. o'neil o’neil",
+    "tab\tnew\nline\r\x0bv\x0cf\x1cfs\x1dgs\x1ers\x1fus\u00a0nbsp\u2009thin\u3000ideo\u2028ls",
+    "İstanbul ǅ ﬁ ² ①  x²  ³⁄₄ ٣ café-goers naïve ß",
+    "a\x00b \x07c d\x7f",
+]
+_CHARS = st.sampled_from(list("aZ9_ -'’%.,;:!?()\"“”[]/\\&$#@+=*~^`<>|{}—–…\t\n\x0b\x1c\u00a0\u2009é²①İﬁ"))
+
+
+@pytest.mark.parametrize("text", _TOKEN_TEXTS)
+def test_tokens_match_findall(text: str) -> None:
+    low = analyse(text).low
+    assert strength._tokens(low) == _TOKEN_RE.findall(low)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(_CHARS, max_size=60), st.text(max_size=60), _SENTENCE))
+def test_tokens_match_findall_property(text: str) -> None:
+    assert strength._tokens(text) == _TOKEN_RE.findall(text)
+    low = analyse(text).low
+    assert strength._tokens(low) == _TOKEN_RE.findall(low)
+
+
+class _Everything:
+    """A stand-in for `_COMPOSERS` that shares a word with every sentence, so `_compose` always runs."""
+
+    def isdisjoint(self, other) -> bool:  # noqa: ANN001
+        return False
+
+
+def _analysis_fields(a) -> tuple:
+    return a.toks, a.tags, a.cues, a.question, a.advice, a.heading
+
+
+@pytest.mark.parametrize("text", SENTENCES + _WORDING_TEXTS + [
+    "More likely to reduce pain.", "It is possible that zinc reduces colds.", "Fish oil directly lowers fat.",
+    "Turmeric probably eases pain.", "Ginger can help ease nausea.", "Tea could potentially reduce risk.",
+])
+def test_compose_skipped_only_when_it_merges_nothing(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = _analysis_fields(analyse(text))
+    monkeypatch.setattr(strength, "_COMPOSERS", _Everything())
+    assert _analysis_fields(analyse(text)) == fast
+
+
+_COMPOSE_SENTENCE = st.lists(st.one_of(_WORDS, st.sampled_from([
+    "could", "would", "might", "likely", "unlikely", "probably", "potentially", "perhaps", "to", "be", "been",
+    "help", "helps", "cure", "cures", "appears", "thought", "some", "evidence", "more", "less", "ease", "have",
+])), max_size=30).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_SENTENCE, _COMPOSE_SENTENCE))
+def test_compose_skipped_only_when_it_merges_nothing_property(text: str) -> None:
+    fast = _analysis_fields(analyse(text))
+    saved = strength._COMPOSERS
+    strength._COMPOSERS = _Everything()
+    try:
+        assert _analysis_fields(analyse(text)) == fast
+    finally:
+        strength._COMPOSERS = saved

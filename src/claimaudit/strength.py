@@ -426,6 +426,34 @@ _TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*%?|[^\w\s]")
 _TOKEN_RE = re.compile(r"\s*(\w+(?:[-'’]\w+)*%?|[^\w\s])")  # a token, after any whitespace
 _WORDS, _PHRASES = _build_lexicon()
 
+# ASCII characters that are always a token of their own ([^\w\s] but not "-", "'" or "%", which can be
+# inside or at the end of a word token).
+_LONE = frozenset(chr(i) for i in range(128) if not chr(i).isalnum() and not chr(i).isspace() and chr(i) not in "-'%_")
+
+
+def _tokens(low: str) -> list[str]:
+    """``_TOKEN_RE.findall(low)``, about 1.8x faster on news prose.
+
+    No token holds whitespace, so the text is tokenized one whitespace-separated chunk at a time
+    (`str.split` and the regex's ``\s`` agree on what whitespace is). A chunk that is all letters and
+    digits (``str.isalnum``: the regex's ``\w`` without "_") is one token; one followed by a lone
+    punctuation mark ("cramps.", "however,") is two; any other chunk goes through the regex.
+    """
+    out: list[str] = []
+    add = out.append
+    findall = _TOKEN_RE.findall
+    lone = _LONE
+    for c in low.split():
+        if c.isalnum():
+            add(c)
+        elif c[-1] in lone and c[:-1].isalnum():
+            add(c[:-1])
+            add(c[-1])
+        else:
+            out.extend(findall(c))
+    return out
+
+
 
 def _build_tables() -> tuple[dict[str, str], dict[str, _Entry], dict[tuple[str, str], list]]:
     """token -> default tag; cue word -> entry; first two tokens of a phrase -> [(tokens, entry)]."""
@@ -441,7 +469,8 @@ def _build_tables() -> tuple[dict[str, str], dict[str, _Entry], dict[tuple[str, 
 
 
 _TAGMAP, _CUEWORDS, _BIGRAMS = _build_tables()
-_STARTERS = frozenset(_CUEWORDS) | {b[0] for b in _BIGRAMS}
+_PHRASE_FIRSTS = frozenset(b[0] for b in _BIGRAMS)
+_STARTERS = frozenset(_CUEWORDS) | _PHRASE_FIRSTS
 _NEG_ENTRY = _Entry("negation", "NEG")
 
 
@@ -501,7 +530,7 @@ def analyse(text: str) -> _Analysis:
     low = text.lower()
     if len(low) != len(text):  # a few characters change length when lower-cased: keep offsets aligned
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    toks = _TOKEN_RE.findall(low)
+    toks = _tokens(low)
     tget = _TAGMAP.get
     tags = [tget(t) or ("NUM" if t[0].isdigit() else "_") for t in toks]  # no tag is empty
     words = _CUEWORDS
@@ -513,11 +542,12 @@ def analyse(text: str) -> _Analysis:
     cues: list[list] = []
     nxt = 0
     n = len(toks)
+    firsts = _PHRASE_FIRSTS
     for i in where:
         if i < nxt:
             continue
         t = toks[i]
-        if i + 1 < n:
+        if i + 1 < n and t in firsts:
             cands = bigrams.get((t, toks[i + 1]))
             if cands is not None:
                 hit = None
@@ -532,18 +562,21 @@ def analyse(text: str) -> _Analysis:
                     tags[i : i + k] = [entry.tag] * k
                     nxt = i + k
                     continue
-        e = words.get(t, _NEG_ENTRY)
+        e = words.get(t)
+        if e is None:
+            if not t.endswith(("n't", "n’t")):
+                continue  # a phrase start that did not complete
+            e = _NEG_ENTRY
         tag = e.tag
         if tag[:6] == "CAUSV_" or tag[:7] == "ASSOCV_":
             tag = ("CAUS" if tag[0] == "C" else "ASSOC") + _mode(toks, tags, i, tag[tag.index("_") + 1 :])
-        elif t not in words and tag == "NEG" and not t.endswith(("n't", "n’t")):
-            continue  # a phrase start that did not complete
         tags[i] = tag
         cues.append([e.kind, i, i + 1, tag])
     question = _is_question(toks)
     advice = _is_advice(toks, cues)
     heading = _is_heading(text, toks)
-    if cues:
+    # `_compose` merges nothing without one of the words or phrases that can govern a cue: skip it then.
+    if cues and (not _COMPOSERS.isdisjoint(toks) or any(c[3] == "HEDGEP" for c in cues)):
         _compose(toks, tags, cues)
     return _Analysis(text, low, toks, tags, cues, question, advice, heading)
 
@@ -713,6 +746,9 @@ _HEDGE_ADVERBS = frozenset(
     "conceivably arguably".split()
 )
 _LIGHT = frozenset("to have has provide provides offer offers experience give gives help helps a an some".split())
+# The tokens `_compose` merges on (besides a cue tagged HEDGEP): a modal, "likely to", a hedge adverb,
+# "can help", "directly". A sentence with none of them and no HEDGEP cue keeps its cues as they are.
+_COMPOSERS = _MODALS | _HEDGE_ADVERBS | {"likely", "unlikely", "can", "directly"}
 
 # --------------------------------------------------------------------------------------------------
 # Model features
@@ -789,7 +825,7 @@ def _model_levels(analyses: Sequence[_Analysis]):
     _, coef, intercept, classes = _model()
     words, kinds, flags, tag_ids, width, codes, code_ids = _feature_tables()
     tag = tag_ids.__getitem__
-    word = words.get
+    word = words.__getitem__
     kind = kinds.get
     under = tag_ids["_"]
     seq: list[int] = []  # <s>, tag ids, </s> of every sentence in turn
@@ -797,15 +833,19 @@ def _model_levels(analyses: Sequence[_Analysis]):
     rows: list[int] = []  # (row, feature id) of the cue-kind and flag features
     found: list[int] = []
     start, stop = tag_ids["<s>"], tag_ids["</s>"]
-    said: list[int] = []  # aligned with `seq`: each token's word feature id, else -1
+    said: list[int] = []  # the word feature ids of each sentence's distinct words, sentence by sentence
+    n_said: list[int] = []
+    vocab_words = words.keys()
     for r, a in enumerate(analyses):
         seq.append(start)
         seq.extend(map(tag, a.tags))
         seq.append(stop)
         lengths.append(len(a.tags) + 2)
-        said.append(-1)
-        said.extend(map(word, a.toks, repeat(-1)))
-        said.append(-1)
+        # The sentence's words that are features, as a set (one C loop); the same word keys as one id per
+        # token, since each (row, feature) key is kept once below.
+        present = vocab_words & a.toks
+        said.extend(map(word, present))
+        n_said.append(len(present))
         for c in a.cues:
             i = kind(c[0])
             if i is not None:
@@ -820,12 +860,11 @@ def _model_levels(analyses: Sequence[_Analysis]):
     n_rows = len(analyses)
     scores = np.zeros((n_rows, coef.shape[1]), dtype=np.float32)
     if n_rows:
-        tags = np.asarray(seq, dtype=np.int64)
-        row = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
-        said_ids = np.asarray(said, dtype=np.int64)
-        is_word = said_ids >= 0
+        tags = np.fromiter(seq, np.int64, len(seq))  # (fromiter: about 1.7x faster than asarray on a list)
+        rows_n = np.arange(n_rows, dtype=np.int64)
+        row = np.repeat(rows_n, lengths)
         n_feat = coef.shape[0]
-        word_keys = row[is_word] * n_feat + said_ids[is_word]
+        word_keys = np.repeat(rows_n * n_feat, n_said) + np.fromiter(said, np.int64, len(said))
         keep = np.ones(len(tags), dtype=bool)
         keep[1:] = (tags[1:] != under) | (tags[:-1] != under)  # a run of other words is one slot
         tags, row = tags[keep], row[keep]
