@@ -207,3 +207,42 @@ def test_compose_skipped_only_when_it_merges_nothing_property(text: str) -> None
         assert _analysis_fields(analyse(text)) == fast
     finally:
         strength._COMPOSERS = saved
+
+
+# `_Led.search` (the pattern tried only where one of its leading words starts) against `pattern.search`.
+_LED = [c for c in (*strength._WORDING_PATTERNS, strength._NEGATION_C) if isinstance(c, strength._Led)]
+_LED_WORDS = st.sampled_from([
+    "can", "Can", "could", "may", "MAY", "might", "cancer", "scan", "mayo", "help", "helps", "aid", "support",
+    "play", "a", "supportive", "role", "part", "also", "even", "potentially", "indirectly", "which", "that", "who",
+    "be", "have", "not", "no", "nor", "never", "neither", "know", "cannot", "can't", "can’t", "doesn't", "don't",
+    "donor", "won't", "wonder", "isn't", "aren't", "parents", "fail", "fails", "failed", "to", "unlikely", "only",
+    "enough", "more", "than", "found", "find", "finds", "shows", "shown", "showed", "demonstrated", "revealed",
+    "confirms", "little", "mixed", "perform", "measure", "used", "cause", "lead", "reduce", "ease", "improve",
+    "İ", "ſ", "K", ",", ".", "  ", "\n", "-", "'",
+])
+_LED_TEXT = st.one_of(st.lists(_LED_WORDS, max_size=25).map(" ".join),
+                      st.lists(_LED_WORDS, max_size=25).map("".join), st.text(max_size=80))
+
+
+def _led_same(c, text: str) -> None:
+    from claimaudit.regexes import fold, letter_runs
+
+    folded = fold(text)
+    got = c.search(text, folded, letter_runs(folded))
+    want = c.pattern.search(text)
+    assert (got and got.regs) == (want and want.regs)  # the span and every group's (folded text: lower case)
+
+
+@pytest.mark.parametrize("i", range(len(_LED)))
+@settings(max_examples=300, deadline=None)
+@given(text=_LED_TEXT)
+def test_led_search_is_pattern_search(i: int, text: str) -> None:
+    _led_same(_LED[i], text)
+
+
+def test_led_search_is_pattern_search_on_seed_corpus() -> None:
+    assert len(_LED) >= 5
+    for f in sorted((ROOT / "corpus").glob("*.txt")):
+        for u in segment(read_article(f)):
+            for c in _LED:
+                _led_same(c, u.text)
