@@ -246,3 +246,23 @@ def test_led_search_is_pattern_search_on_seed_corpus() -> None:
         for u in segment(read_article(f)):
             for c in _LED:
                 _led_same(c, u.text)
+
+
+@pytest.mark.parametrize("text", ["The trial enrolled 40 adults in Ohio.", "Magnesium is a mineral.", "", "Zinc!"])
+@pytest.mark.parametrize("level", [0, 1, 2, 3])
+def test_decide_without_cues_keeps_the_model_level(text: str, level: int) -> None:
+    """`_decide` returns early on a sentence without cues: the level the full rules leave it at."""
+    import dataclasses
+
+    a = analyse(text)
+    assert not a.cues
+    fast = strength._decide(a, level)
+
+    class _NoCues(list):  # empty, but not falsy: the early return is not taken
+        def __bool__(self) -> bool:
+            return True
+
+    slow_a = analyse(text)
+    slow_a.cues = _NoCues()
+    assert strength._decide(slow_a, level) == fast
+    assert dataclasses.is_dataclass(strength._reading(a, level))

@@ -1025,6 +1025,8 @@ def _decide(a: _Analysis, model_level: int, lift: bool = True) -> tuple[int, boo
     if a.question or a.advice or a.heading or not toks:
         return 0, False
     level = int(model_level)
+    if not a.cues:
+        return level, False  # no cue to cap, lift, negate or make absolute (about a fifth of news sentences)
     kinds = {c[0] for c in a.cues}
     need = "need" in kinds
     cond = [c for c in a.cues if c[0] == "conditional"]
@@ -1414,6 +1416,9 @@ def _wording(text: str) -> _Wording:
     return _Wording(text)
 
 
+_HEDGED = frozenset(("hedge", "modal", "conditional"))
+
+
 def asserted_level(reading: StrengthReading, text: str = "") -> int:
     """Return the strength a claim asserts on the design scale (0-4).
 
@@ -1431,7 +1436,7 @@ def asserted_level(reading: StrengthReading, text: str = "") -> int:
     """
     kinds = {c.kind for c in reading.cues}
     level = reading.level
-    hedged = bool(kinds & {"hedge", "modal", "conditional"})
+    hedged = not _HEDGED.isdisjoint(kinds)
     if level == 0:
         if "absolute" in kinds:
             level = 4
@@ -1466,9 +1471,11 @@ def asserted_level(reading: StrengthReading, text: str = "") -> int:
 
 def _audit_cues(text: str, cues: Sequence[Cue]) -> tuple[Cue, ...]:
     """Return the cues the audit's own wording rules used, so a reason can name them."""
+    w = _wording(text)
+    if not (w.strong or w.soft_help or w.possibility or w.modal_causal or w.recommended):
+        return ()  # what the loop below returns when no rule matched (most claims)
     have = [(c.start, c.end) for c in cues]
     out = []
-    w = _wording(text)
     for kind, m in (("booster", w.strong), ("conditional", w.soft_help),
                     ("conditional", w.possibility), ("causal", w.modal_causal),
                     ("hedge", w.recommended)):
