@@ -266,3 +266,84 @@ def test_decide_without_cues_keeps_the_model_level(text: str, level: int) -> Non
     slow_a.cues = _NoCues()
     assert strength._decide(slow_a, level) == fast
     assert dataclasses.is_dataclass(strength._reading(a, level))
+
+
+def _decide_in_full(a, model_level: int, lift: bool = True) -> tuple[int, bool]:
+    """`strength._decide` as it was, every rule run whatever the cue kinds."""
+    s = strength
+    toks = a.toks
+    if a.question or a.advice or a.heading or not toks:
+        return 0, False
+    level = int(model_level)
+    kinds = {c[0] for c in a.cues}
+    need = "need" in kinds
+    cond = [c for c in a.cues if c[0] == "conditional"]
+    finite_causal = [c for c in a.cues if c[0] == "causal" and c[3][-1:] in ("F", "V", "R", "C")]
+    can_help = any(c[0] == "conditional" and toks[c[1]] == "can" for c in cond)
+    if cond and level == 3 and not finite_causal:
+        level = 2
+    if can_help and level in (0, 3):
+        level = 2
+    if lift and level == 0 and not need and any(c[0] == "causal" and c[3] == "CAUSF" for c in a.cues):
+        level = 3
+    if lift and level == 0 and not need and any(
+        c[0] == "associative" and (c[3] in ("ASSOCP", "ASSOCF", "ASSOCV") or toks[c[1]] in s._STRONG_ASSOC)
+        for c in a.cues
+    ):
+        level = 1
+    relational = any(
+        c[0] == "absolute" and (s._is_cure(toks, c) or (c[3] == "ABSP" and toks[c[2] - 1] not in s._DOUBT_ENDS))
+        for c in a.cues
+    )
+    if relational and level < 3:
+        level = 3
+    main = s._main_relation(a, level) if level else None
+    negated = s._negated(a, main) if level else False
+    if not negated:
+        if any(" ".join(toks[c[1] : c[2]]) == "resounding yes" for c in a.cues if c[0] == "absolute"):
+            return 4, False
+        if level >= 1:
+            for c in a.cues:
+                if c[0] != "absolute":
+                    continue
+                w = toks[c[1]]
+                prev = toks[c[1] - 1] if c[1] > 0 else ""
+                if prev in ("not", "never", "no", "without") or prev.endswith(("n't", "n’t")):
+                    continue
+                if w in s._CERTAINTY or c[3] == "ABSP" or s._is_cure(toks, c):
+                    if w == "directly" and c[2] - c[1] == 1:
+                        continue
+                    return 4, False
+    return level, negated
+
+
+def _same_decisions(text: str) -> None:
+    a = analyse(text)
+    for level in range(4):
+        for lift in (True, False):
+            assert strength._decide(a, level, lift) == _decide_in_full(a, level, lift), (text, level, lift)
+
+
+_DECIDE_TEXTS = SENTENCES + _WORDING_TEXTS + [
+    "Magnesium cures cramps.", "A resounding yes: it works.", "It is not proven to cure colds.",
+    "Zinc can help, and it always works.", "The link between sleep and mood is clear.",
+    "Further studies should test whether iron reduces fatigue.", "Cured meats are salty.",
+    "It definitely reduces pain.", "Never always effective.", "Applied directly to the skin.",
+]
+
+
+@pytest.mark.parametrize("text", _DECIDE_TEXTS)
+def test_decide_matches_the_rules_run_in_full(text: str) -> None:
+    _same_decisions(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_SENTENCE, _COMPOSE_SENTENCE, _LED_TEXT))
+def test_decide_matches_the_rules_run_in_full_property(text: str) -> None:
+    _same_decisions(text)
+
+
+def test_decide_matches_the_rules_run_in_full_on_seed_corpus() -> None:
+    for f in sorted((ROOT / "corpus").glob("*.txt")):
+        for u in segment(read_article(f)):
+            _same_decisions(u.text)

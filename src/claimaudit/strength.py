@@ -1027,40 +1027,42 @@ def _decide(a: _Analysis, model_level: int, lift: bool = True) -> tuple[int, boo
     level = int(model_level)
     if not a.cues:
         return level, False  # no cue to cap, lift, negate or make absolute (about a fifth of news sentences)
-    kinds = {c[0] for c in a.cues}
+    # Each rule below reads only cues of some kinds: it is skipped when there are none (the same result as
+    # running it; tests/test_strength_fast.py compares this with the rules run in full).
+    cues = a.cues
+    kinds = {c[0] for c in cues}
     need = "need" in kinds
-    cond = [c for c in a.cues if c[0] == "conditional"]
-    finite_causal = [c for c in a.cues if c[0] == "causal" and c[3][-1:] in ("F", "V", "R", "C")]
-    can_help = any(c[0] == "conditional" and toks[c[1]] == "can" for c in cond)
-    # An explicit hedge bound to the causal word caps a direct reading at "conditional".
-    if cond and level == 3 and not finite_causal:
-        level = 2
-    if can_help and level in (0, 3):
-        level = 2
+    absolute = "absolute" in kinds
+    if "conditional" in kinds:
+        # An explicit hedge bound to the causal word caps a direct reading at "conditional".
+        if level == 3 and not any(c[0] == "causal" and c[3][-1:] in ("F", "V", "R", "C") for c in cues):
+            level = 2
+        if level in (0, 3) and any(c[0] == "conditional" and toks[c[1]] == "can" for c in cues):
+            level = 2  # "can help"
     # A plainly asserted causal verb that the model read as "no relation" (typical of press-release and
     # web prose the model rarely saw) is a direct causal claim, unless a need/advice frame surrounds it.
-    if lift and level == 0 and not need and any(c[0] == "causal" and c[3] == "CAUSF" for c in a.cues):
+    if lift and level == 0 and not need and "causal" in kinds and any(
+            c[0] == "causal" and c[3] == "CAUSF" for c in cues):
         level = 3
     # Likewise explicit associative wording ("is linked to", "associated with", "a link between") -> 1.
-    if lift and level == 0 and not need and any(
+    if lift and level == 0 and not need and "associative" in kinds and any(
         c[0] == "associative" and (c[3] in ("ASSOCP", "ASSOCF", "ASSOCV") or toks[c[1]] in _STRONG_ASSOC)
-        for c in a.cues
+        for c in cues
     ):
         level = 1
     # "cures", "a cure for", "100% effective", "works every time" state the relation themselves.
-    relational = any(
+    if absolute and level < 3 and any(
         c[0] == "absolute" and (_is_cure(toks, c) or (c[3] == "ABSP" and toks[c[2] - 1] not in _DOUBT_ENDS))
-        for c in a.cues
-    )
-    if relational and level < 3:
+        for c in cues
+    ):
         level = 3
-    main = _main_relation(a, level) if level else None
-    negated = _negated(a, main) if level else False
-    if not negated:
-        if any(" ".join(toks[c[1] : c[2]]) == "resounding yes" for c in a.cues if c[0] == "absolute"):
+    main = _main_relation(a, level) if level and not _RELATION_KINDS.isdisjoint(kinds) else None
+    negated = _negated(a, main) if main is not None else False
+    if not negated and absolute:
+        if any(" ".join(toks[c[1] : c[2]]) == "resounding yes" for c in cues if c[0] == "absolute"):
             return 4, False
         if level >= 1:
-            for c in a.cues:
+            for c in cues:
                 if c[0] != "absolute":
                     continue
                 w = toks[c[1]]
