@@ -347,3 +347,26 @@ def test_decide_matches_the_rules_run_in_full_on_seed_corpus() -> None:
     for f in sorted((ROOT / "corpus").glob("*.txt")):
         for u in segment(read_article(f)):
             _same_decisions(u.text)
+
+
+def test_ngram_tables_hold_exactly_the_vocabulary_ngrams() -> None:
+    """`_feature_tables`' dense bigram and trigram tables against the vocabulary's own dict."""
+    import itertools
+
+    index = strength._model()[0]
+    _, _, _, tag_ids, width, big_ids, tri_slot, tri_ids = strength._feature_tables()
+
+    def table_id(gram: tuple) -> int:
+        ids = [tag_ids[t] for t in gram]
+        if len(ids) == 2:
+            return int(big_ids[ids[0] * width + ids[1]])
+        slot = int(tri_slot[ids[0] * width + ids[1]])
+        return -1 if slot < 0 else int(tri_ids[slot * width + ids[2]])
+
+    grams = [f for f in index if isinstance(f, tuple) and len(f) in (2, 3)]
+    assert grams
+    for f in grams:
+        assert table_id(f) == index[f], f
+    tags = sorted(tag_ids)[:25] + ["never-a-tag"]
+    for gram in itertools.chain(itertools.product(tags, repeat=2), itertools.product(tags[:12], repeat=3)):
+        assert table_id(gram) == index.get(gram, -1), gram

@@ -813,8 +813,8 @@ def _model_levels(analyses: Sequence[_Analysis]):
     """The model's class for each sentence: binary features, L2-normalised, times the coefficients.
 
     The features are those of `feature_lists`, looked up without building them: words by a dict, the
-    cue-sequence bigrams and trigrams as integer codes of tag ids matched against the vocabulary's codes
-    in one numpy pass for the whole batch. Each sentence's distinct feature ids are summed in ascending
+    cue-sequence bigrams and trigrams as tag-id pairs and triples looked up in dense tables
+    (`_feature_tables`) in one numpy pass for the whole batch. Each sentence's distinct feature ids are summed in ascending
     order, as `_model_levels_by_lists` does, so the scores are the same floats. Below
     `_SMALL_BATCH` sentences numpy's fixed cost per call outweighs the gain: those go by the lists.
     """
@@ -823,7 +823,7 @@ def _model_levels(analyses: Sequence[_Analysis]):
     if len(analyses) < _SMALL_BATCH:
         return _model_levels_by_lists(analyses)
     _, coef, intercept, classes = _model()
-    words, kinds, flags, tag_ids, width, codes, code_ids = _feature_tables()
+    words, kinds, flags, tag_ids, width, big_ids, tri_slot, tri_ids = _feature_tables()
     tag = tag_ids.__getitem__
     word = words.__getitem__
     kind = kinds.get
@@ -871,14 +871,18 @@ def _model_levels(analyses: Sequence[_Analysis]):
         same2 = row[:-1] == row[1:]
         big = tags[:-1] * width + tags[1:]
         same3 = same2[:-1] & same2[1:]
-        tri = (big[:-1] * width + tags[2:]) + width ** 3
-        grams = np.concatenate((big[same2], tri[same3]))
-        gram_rows = np.concatenate((row[:-1][same2], row[:-2][same3]))
-        at = np.minimum(np.searchsorted(codes, grams), len(codes) - 1)
-        hit = codes[at] == grams
+        # Bigram (a, b): its feature id at a * width + b of a dense table (-1: not a feature). Trigram
+        # (a, b, c): the slot of its first two tags, then c in that slot's row. (These replace a
+        # `searchsorted` of every n-gram's code in the vocabulary's sorted codes: same ids.)
+        bid = big_ids[big[same2]]
+        slot = tri_slot[big[:-1][same3]]
+        has = slot >= 0
+        tid = tri_ids[slot[has] * width + tags[2:][same3][has]]
+        bhit, thit = bid >= 0, tid >= 0
         keys = np.concatenate((np.asarray(rows, dtype=np.int64) * n_feat + np.asarray(found, dtype=np.int64),
                                word_keys,
-                               gram_rows[hit] * n_feat + code_ids[at[hit]]))
+                               row[:-1][same2][bhit] * n_feat + bid[bhit],
+                               row[:-2][same3][has][thit] * n_feat + tid[thit]))
         if len(keys):
             keys.sort()  # by row, then feature id; then each feature once
             keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
@@ -901,10 +905,11 @@ class _TagIds(dict):
 
 @lru_cache(maxsize=1)
 def _feature_tables():
-    """The vocabulary split for `_model_levels`: words, cue kinds, flags, and n-grams as integer codes.
+    """The vocabulary split for `_model_levels`: words, cue kinds, flags, and n-grams as lookup tables.
 
-    A bigram (a, b) is ``a * width + b`` and a trigram (a, b, c) ``(a * width + b) * width + c + width**3``
-    over tag ids 1 .. width - 1, so no two n-grams share a code and none with an unused tag (0) matches.
+    Over tag ids 1 .. width - 1 (0: a tag the vocabulary never uses), bigram (a, b) has its feature id at
+    ``big_ids[a * width + b]``; a trigram (a, b, c) at ``tri_ids[tri_slot[a * width + b] * width + c]``
+    (one slot per pair that starts a trigram feature: about a thousand). -1 where there is no feature.
     """
     import numpy as np
 
@@ -920,17 +925,23 @@ def _feature_tables():
     for t in ("<s>", "</s>", "_"):
         tag_ids.setdefault(t, len(tag_ids) + 1)
     width = len(tag_ids) + 1
-    pairs = []
+    big_ids = np.full(width * width, -1, dtype=np.int64)  # a * width + b -> bigram feature id
+    tri_slot = np.full(width * width, -1, dtype=np.int64)  # a * width + b -> slot of the trigrams (a, b, .)
+    tri = []
+    n_slots = 0
     for f, i in index.items():
-        if isinstance(f, tuple) and len(f) in (2, 3):
-            code = 0
-            for t in f:
-                code = code * width + tag_ids[t]
-            pairs.append((code + (width**3 if len(f) == 3 else 0), i))
-    pairs.sort()
-    codes = np.asarray([c for c, _ in pairs], dtype=np.int64)
-    code_ids = np.asarray([i for _, i in pairs], dtype=np.int64)
-    return words, kinds, flags, tag_ids, width, codes, code_ids
+        if isinstance(f, tuple) and len(f) == 2:
+            big_ids[tag_ids[f[0]] * width + tag_ids[f[1]]] = i
+        elif isinstance(f, tuple) and len(f) == 3:
+            ab = tag_ids[f[0]] * width + tag_ids[f[1]]
+            if tri_slot[ab] < 0:
+                tri_slot[ab] = n_slots
+                n_slots += 1
+            tri.append((int(tri_slot[ab]) * width + tag_ids[f[2]], i))
+    tri_ids = np.full(n_slots * width, -1, dtype=np.int64)  # slot * width + c -> trigram feature id
+    for at, i in tri:
+        tri_ids[at] = i
+    return words, kinds, flags, tag_ids, width, big_ids, tri_slot, tri_ids
 
 
 def _model_levels_by_lists(analyses: Sequence[_Analysis]):
