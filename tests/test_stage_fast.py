@@ -14,9 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimaudit import claimness, match
+from claimaudit import claimness, claims, match, streaming
 from claimaudit.claims import read_claims
 from claimaudit.ingest import read_article
+from claimaudit.regexes import fold, letter_runs
 from claimaudit.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,3 +124,60 @@ def test_claim_filter_on_the_seed_corpus() -> None:
         later = units[1:]
         assert claimness.apply(later, model, 1000) == _apply_by_definition(later, model)
     assert rejected > 0
+
+
+# --- claim rules --------------------------------------------------------------------------
+
+_ADVICE_PIECES = ["It ", "MAY ", "may ", "Can ", "can help ", "help you ", "decide", "figure out",
+                  "work out", "should ", "must be ", "ought to ", "be ", "used", "part", "might ",
+                  "could be ", "necessary", "an option", "is ", "are ", "crucial ", "best ", "to ",
+                  "consult", ", ", ",", " consider", "talk to", "speak with", "the ", "ideal ",
+                  "way ", "starting point ", "first step ", "for ", "of ", "K", "ſ", "İ", "é", "’",
+                  "\n", "  ", "Should", "THE BEST WAY TO"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_ADVICE_PIECES), max_size=14).map("".join))
+def test_recommends_is_the_recommendation_search(text: str) -> None:
+    folded = fold(text)
+    want = bool(claims.RECOMMENDATION.search(text))
+    assert claims._recommends(text, folded, letter_runs(folded)) == want
+    assert bool(claims._RECOMMENDATION.search(text, folded, letter_runs(folded))) == want
+
+
+def test_recommends_on_the_seed_corpus() -> None:
+    hits = 0
+    for line in _seed_lines():
+        folded = fold(line)
+        want = bool(claims.RECOMMENDATION.search(line))
+        assert claims._recommends(line, folded, letter_runs(folded)) == want, line
+        hits += want
+    assert hits > 5
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+class _Float(float):
+    def __repr__(self) -> str:
+        return "not the float repr"
+
+
+class _Int(int):
+    def __str__(self) -> str:
+        return "not the int str"
+
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+                    st.text(max_size=12), st.sampled_from([_Float(1.5), _Int(3), float("nan")]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(streaming.CSV_COLUMNS), _VALUES), max_size=4),
+       st.text(max_size=10))
+def test_csv_rows_format_each_value_as_csv_value_does(claims_: list[dict], path: str) -> None:
+    article = {"path": path, "claims": claims_}
+    want = streaming.csv_lines(
+        [[path if k == "path" else streaming._csv_value(c.get(k)) for k in streaming.CSV_COLUMNS]
+         for c in claims_])
+    assert streaming.csv_rows(article) == want
