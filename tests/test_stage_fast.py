@@ -181,3 +181,46 @@ def test_csv_rows_format_each_value_as_csv_value_does(claims_: list[dict], path:
         [[path if k == "path" else streaming._csv_value(c.get(k)) for k in streaming.CSV_COLUMNS]
          for c in claims_])
     assert streaming.csv_rows(article) == want
+
+
+def _title_case_by_definition(words: list[str]) -> bool:
+    caps = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    return bool(caps) and sum(w[0].isupper() for w in caps) / len(caps) >= 0.75 and len(caps) >= 3
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["Magnesium", "magnesium", "The", "Study", "of", "Vitamin", "2000s",
+                                 "Ⓐbcd", "Éclair", "éclair", "İstanbul", "ǅemal", "_abc", "'Quote",
+                                 "ABCD", "abcd", "ΔΣΩx", "δσωx", "Abc", "a", ""]), max_size=12))
+def test_title_case_is_the_share_of_capitalized_words(words: list[str]) -> None:
+    words = [w for w in words if w]
+    assert claimness._title_case(words) == _title_case_by_definition(words)
+
+
+def test_the_csv_fast_path_is_on() -> None:
+    assert streaming._QUOTE_IF is not None  # this Python's writer is the one `_csv_line` models
+
+
+_FIELDS = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=12),
+                    st.sampled_from(['"', ",", "\n", "\r", "\r\n", " ", "", "a,b", 'say "hi"',
+                                     "é", "\x00", "\u2028", 1.5, _Float(2.0), _Int(4), b"x"]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_FIELDS, max_size=5), max_size=4))
+def test_csv_lines_are_what_the_csv_writer_writes(rows: list[list]) -> None:
+    assert streaming.csv_lines(rows) == streaming._writer_lines(rows)
+    assert streaming.csv_lines(iter(rows)) == streaming._writer_lines(rows)
+
+
+def test_csv_lines_of_the_seed_corpus_report(tmp_path: Path) -> None:
+    from claimaudit.pipeline import audit
+    from claimaudit.reference import load_reference
+    from claimaudit.report import report_dict
+
+    doc = report_dict(audit(sorted((ROOT / "corpus").iterdir()), load_reference([ROOT / "reference"])))
+    rows = [[streaming._csv_value(c.get(k)) for k in streaming.CSV_COLUMNS]
+            for a in doc["articles"] for c in a["claims"]]
+    assert len(rows) > 100
+    written = "".join([streaming._csv_line(row, streaming._QUOTE_IF) for row in rows])  # no fallback
+    assert written == streaming.csv_lines(rows) == streaming._writer_lines(rows)

@@ -64,12 +64,34 @@ _ATTRIBUTION_C = Caseless(_ATTRIBUTION, (
     "report reports reported recommend recommends advise advises").split())
 
 
+_ASCII_NON_LETTERS = "".join(chr(c) for c in range(128) if not chr(c).isalpha())
+_DROP_ASCII_NON_LETTERS = str.maketrans("", "", _ASCII_NON_LETTERS)
+_DROP_ASCII_NON_CAPITALS = str.maketrans("", "", _ASCII_NON_LETTERS + "abcdefghijklmnopqrstuvwxyz")
+
+
+def _title_case(words: list[str]) -> bool:
+    """Return whether a unit's words read as a title: of its words longer than 3 characters that
+    start with a letter (`caps`), at least 3, and at least 3/4 of them capitalized.
+
+    The same as `len(caps) >= 3 and sum(w[0].isupper() for w in caps) / len(caps) >= 0.75` with
+    `caps = [w for w in words if len(w) > 3 and w[0].isalpha()]`, counting letters and capitals
+    among the initials by deleting the other characters when they are all ASCII.
+    """
+    initials = "".join([w[0] for w in words if len(w) > 3])
+    if initials.isascii():
+        letters = len(initials.translate(_DROP_ASCII_NON_LETTERS))
+        capitals = len(initials.translate(_DROP_ASCII_NON_CAPITALS))
+    else:
+        caps = [c for c in initials if c.isalpha()]
+        letters, capitals = len(caps), sum(c.isupper() for c in caps)
+    return letters >= 3 and capitals / letters >= 0.75
+
+
 def shape_tokens(claim: Claim, first: bool) -> str:
     """Return the tokens that describe a unit's shape (not its words)."""
     text = claim.sentence.text
     words = text.split()
-    caps = [w for w in words if len(w) > 3 and w[0].isalpha()]
-    title = len(caps) >= 3 and sum(w[0].isupper() for w in caps) / len(caps) >= 0.75
+    title = _title_case(words)
     n = len(words)
     size = "s" if n <= 6 else "m" if n <= 15 else "l" if n <= 30 else "xl"
     toks = [f"zzblock{claim.sentence.block.replace('-', '')}", f"zzlevel{claim.strength}",
@@ -154,8 +176,9 @@ def _scores(texts: Sequence[str], w: np.ndarray) -> np.ndarray:
     (integer) counts add up exactly in any order; each count is divided by the
     row's norm, times its weight, and the products are added one by one from 0
     in ascending column order, as scipy's CSR product adds them (all rows at
-    once: one vector addition per position in the rows). A column without a
-    weight would add +0.0, which changes no sum, so it is left out.
+    once: one vector addition per position in the rows, all in one
+    `np.add.accumulate`). A column without a weight would add +0.0, which
+    changes no sum, so it is left out.
     """
     features: list[str] = []
     lengths: list[int] = []
@@ -172,14 +195,16 @@ def _scores(texts: Sequence[str], w: np.ndarray) -> np.ndarray:
     keep = weights != 0.0
     rows, counts, weights = rows[keep], counts[keep], weights[keep]
     products = counts / norms[rows] * weights
-    z = np.zeros(n)
-    if len(rows):
-        pos = np.arange(len(rows)) - np.searchsorted(rows, rows)  # position within the row
-        table = np.zeros((int(pos.max()) + 1, n))
-        table[pos, rows] = products
-        for column in table:
-            z += column
-    return z
+    if not len(rows):
+        return np.zeros(n)
+    pos = np.arange(len(rows)) - np.searchsorted(rows, rows)  # position within the row
+    # table[k + 1, r]: row r's k-th product (0.0 past its end, which changes no sum); row 0 is
+    # the 0.0 each sum starts from. np.add.accumulate adds the table's rows one after the
+    # other (out[k] = out[k - 1] + table[k]), the vector additions a Python loop over the rows
+    # (`z += column`) did, in one call.
+    table = np.zeros((int(pos.max()) + 2, n))
+    table[pos + 1, rows] = products
+    return np.add.accumulate(table, axis=0)[-1]
 
 
 def unit_texts(claims: Sequence[Claim]) -> list[str]:
