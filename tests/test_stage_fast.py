@@ -224,3 +224,60 @@ def test_csv_lines_of_the_seed_corpus_report(tmp_path: Path) -> None:
     assert len(rows) > 100
     written = "".join([streaming._csv_line(row, streaming._QUOTE_IF) for row in rows])  # no fallback
     assert written == streaming.csv_lines(rows) == streaming._writer_lines(rows)
+
+
+# --- segment ------------------------------------------------------------------------------
+
+_SEG_PIECES = ["Magnesium helps. ", "Dr. Smith said so. ", "U.S. data", "It works!  ", " ", "\t",
+               "\n", "e.g. this", "A. B. Jones", "“Quoted.” Next", "(1) item", "3.5 mg. ",
+               "x" * 900, " " * 3, "end", ".", "?", "…", "\u2003", "\x85"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SEG_PIECES), max_size=12).map("".join), st.data())
+def test_trim_into_is_trimmed(text: str, data) -> None:
+    from claimaudit import segment as seg
+
+    a = data.draw(st.integers(0, len(text)))
+    b = data.draw(st.integers(0, len(text)))
+    spans: list = []
+    seg._trim_into(spans, text, a, b, 7)
+    assert spans == list(seg._trimmed(text, a, b, 7))
+
+
+def _split_by_definition(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    from claimaudit import segment as seg
+
+    chunk = text[start:end]
+    out, cut = [], 0
+    for m in seg._BOUNDARY.finditer(chunk):
+        if m.group(1) == ".":
+            word = seg._WORD_BEFORE.search(chunk, max(0, m.start(1) - seg._WORD_WINDOW), m.start(1))
+            if word and (word.group(1).lower() in seg._ABBREVIATIONS
+                         or (len(word.group(1)) == 1 and word.group(1).isupper())):
+                continue
+        out += seg._trimmed(chunk, cut, m.end(2), start)
+        cut = m.end(3)
+    return out + list(seg._trimmed(chunk, cut, len(chunk), start))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SEG_PIECES), max_size=14).map("".join))
+def test_sentence_spans_are_the_split(text: str) -> None:
+    from claimaudit import segment as seg
+
+    for start, end in ((0, len(text)), (len(text) // 3, len(text))):
+        want = _split_by_definition(text, start, end)
+        assert seg._sentence_spans(text, start, end) == want
+        assert list(seg.split_sentences(text, start, end)) == want
+
+
+def test_segment_positions_are_position() -> None:
+    from claimaudit import segment as seg
+
+    for article in _seed_articles():
+        starts = seg.line_starts(article.text)
+        for s in segment(article):
+            assert (s.line, s.column) == seg.position(starts, s.start)
+            assert (s.end_line, s.end_column) == seg.position(starts, s.end)
+            assert article.text[s.start:s.end] == s.text
