@@ -133,7 +133,8 @@ _ADVICE_PIECES = ["It ", "MAY ", "may ", "Can ", "can help ", "help you ", "deci
                   "could be ", "necessary", "an option", "is ", "are ", "crucial ", "best ", "to ",
                   "consult", ", ", ",", " consider", "talk to", "speak with", "the ", "ideal ",
                   "way ", "starting point ", "first step ", "for ", "of ", "K", "ſ", "İ", "é", "’",
-                  "\n", "  ", "Should", "THE BEST WAY TO"]
+                  "\n", "  ", "Should", "THE BEST WAY TO", "it's ", "it’s ", "It is ", "always ",
+                  "worth ", "talking", "generally ", "recommended ", "advised ", "advisable "]
 
 
 @settings(max_examples=600, deadline=None)
