@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from .records import Claim, Sentence, StrengthReading
 from .regexes import Caseless, fold, letter_runs
@@ -70,22 +71,29 @@ ADVICE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
-# Recommendations: what a reader should do or choose, not what is true.
-RECOMMENDATION = re.compile(
-    r"""(\b(should|must|ought\ to)\ (be\ )?(integrated|combined|used|taken|considered|discussed|
-        followed|chosen|part)\b
-      | \b(might|may|could)\ be\ (necessary|needed|required|appropriate|advisable|warranted|an\ option)\b
-      | \b(is|are)\ (crucial|important|essential|vital|key|wise|advisable|best)\ to\ (choose|consult|
-        talk|speak|seek|check|discuss|follow|start|consider|get|take|find|pick|select|use)\b
-      | \bcan\ help\ (you\ )?(determine|decide|figure\ out|choose|work\ out)\b
-      | ,\s*(consider|try|talk\ to|consult|speak\ with)\b
-      | \b(is|it's|it’s)\ (always\ )?worth\ (talking|asking|checking|consulting|speaking|discussing|seeing)\b
-      | \b(it\ is|it's|it’s)\ (generally\ |usually\ |often\ |always\ )?(recommended|advised|advisable|best)\ to\b
-      | \bthe\ (best|ideal|easiest|safest|preferred)\ (way|approach|option|choice|starting\ point|first\ step)
-        \ (to|for|of)\b
-    )""",
-    re.IGNORECASE | re.VERBOSE,
+# Recommendations: what a reader should do or choose, not what is true. One pattern per wording,
+# with words one of which each of its matches holds (as a whole run of letters, see `_recommends`);
+# RECOMMENDATION is their alternation.
+_RECOMMENDATION_WORDINGS = (
+    (r"""\b(should|must|ought\ to)\ (be\ )?(integrated|combined|used|taken|considered|discussed|
+        followed|chosen|part)\b""", "should must ought"),
+    (r"""\b(might|may|could)\ be\ (necessary|needed|required|appropriate|advisable|warranted|an\ option)\b""",
+     "necessary needed required appropriate advisable warranted option"),
+    (r"""\b(is|are)\ (crucial|important|essential|vital|key|wise|advisable|best)\ to\ (choose|consult|
+        talk|speak|seek|check|discuss|follow|start|consider|get|take|find|pick|select|use)\b""",
+     "crucial important essential vital key wise advisable best"),
+    (r"""\bcan\ help\ (you\ )?(determine|decide|figure\ out|choose|work\ out)\b""",
+     "determine decide figure choose work"),
+    (r""",\s*(consider|try|talk\ to|consult|speak\ with)\b""", "consider try talk consult speak"),
+    (r"""\b(is|it's|it’s)\ (always\ )?worth\ (talking|asking|checking|consulting|speaking|discussing|seeing)\b""",
+     "worth"),
+    (r"""\b(it\ is|it's|it’s)\ (generally\ |usually\ |often\ |always\ )?(recommended|advised|advisable|best)\ to\b""",
+     "recommended advised advisable best"),
+    (r"""\bthe\ (best|ideal|easiest|safest|preferred)\ (way|approach|option|choice|starting\ point|first\ step)
+        \ (to|for|of)\b""", "best ideal easiest safest preferred"),
 )
+RECOMMENDATION = re.compile("(" + "|".join(p for p, _ in _RECOMMENDATION_WORDINGS) + ")",
+                            re.IGNORECASE | re.VERBOSE)
 # Statements that research exists, without saying what it found.
 RESEARCH_ACTIVITY = re.compile(
     r"""^\W*(several|many|some|numerous|various|recent|a\ few|a\ number\ of)?\s*
@@ -168,6 +176,17 @@ _RECOMMENDATION = Caseless(RECOMMENDATION, (
     "should must ought might may could crucial important essential vital key wise advisable best "
     "can consider try talk consult speak ideal easiest safest preferred worth recommended advised").split())
 _RESEARCH_ACTIVITY, _VERB_C, _AUX_C = (Caseless(p) for p in (RESEARCH_ACTIVITY, _VERB, _AUX_RE))
+_RECOMMENDATION_C = tuple(Caseless(re.compile(p, re.IGNORECASE | re.VERBOSE), needs.split())
+                          for p, needs in _RECOMMENDATION_WORDINGS)
+
+
+def _recommends(text: str, folded: str | None, runs: frozenset[str] | None) -> bool:
+    """Return `bool(_RECOMMENDATION.search(text, folded, runs))`: whether one of its wordings
+    matches, each searched only in texts that hold one of its own words (about 2x faster)."""
+    for wording in _RECOMMENDATION_C:
+        if wording.search(text, folded, runs):
+            return True
+    return False
 
 
 def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str | None:
@@ -186,7 +205,7 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
     label = _LABEL.match(text)
     if label and sentence.block in ("list-item", "paragraph", "faq"):
         text = text[label.end():]  # "Stay Hydrated: Water helps ..." is judged on its statement
-    words = text.split()
+    words = text.split(None, 6)  # at most 7: only whether there are < 3, >= 4 or <= 6 words is read
     bare = text.rstrip("\"'”’) ")
     if bare.endswith("?"):
         return "question"
@@ -198,7 +217,7 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
     runs = letter_runs(folded)
     if _META.search(text, folded, runs):
         return "about-the-article"
-    if _RECOMMENDATION.search(text, folded, runs):
+    if _recommends(text, folded, runs):
         return "advice"
     if _RESEARCH_ACTIVITY.search(text, folded):
         return "research-activity"
@@ -240,6 +259,12 @@ _DEMONSTRATIVE_OPENING = re.compile(
 )
 
 
+@lru_cache(maxsize=64)
+def _topic_pattern(topic: str) -> re.Pattern[str]:
+    """The topic as a whole word, any case (compiled once, not escaped and looked up per claim)."""
+    return re.compile(r"\b" + re.escape(topic) + r"\b", re.IGNORECASE)
+
+
 def match_text(sentence: Sentence, topic: str, previous: str = "") -> str:
     """Return the text used for matching.
 
@@ -254,7 +279,7 @@ def match_text(sentence: Sentence, topic: str, previous: str = "") -> str:
         text = _PRONOUN_SUBJECT.sub(lambda m: m.group(1) + topic, text, count=1)
     if sentence.block == "list-item" and sentence.lead_in:
         text = f"{sentence.lead_in} {text}"
-    if (topic and not re.search(r"\b" + re.escape(topic) + r"\b", text, re.IGNORECASE)
+    if (topic and not _topic_pattern(topic).search(text)
             and _ANAPHOR_C.search(text, fold(text))):
         # The article's subject is implied ("a deficiency" in an article on magnesium).
         text = f"{text} [{topic}]"

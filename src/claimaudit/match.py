@@ -146,18 +146,54 @@ def _synonym_first_tokens() -> frozenset[str]:
     return frozenset(_TOKEN.match(phrase).group() for phrase, _, _ in _synonym_rules())
 
 
+# Every byte but a-z and 0-9 becomes a space: see `_tokens`.
+_TOKEN_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
+
+
+def _tokens(lowered: str) -> list[str]:
+    """Return `_TOKEN.findall(lowered)`, about 3x faster.
+
+    Each character becomes one byte (a non-ASCII one "?"), every byte but a-z and
+    0-9 a space; splitting at the spaces leaves the runs of a-z and 0-9, which
+    are the tokens, in order.
+    """
+    return lowered.encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii").split()
+
+
+# token -> what `normalize` keeps of it: its stem, or "" when the token or its stem is a stop
+# word. Stemming is word by word, so a token's entry never changes; cleared when it grows large.
+_KEPT_STEM: dict[str, str] = {}
+_KEPT_STEM_MAX = 200_000
+
+
+def _kept_stems(tokens: list[str]) -> list[str]:
+    """Return the stems of `tokens` that are kept: the same words, in the same order, as
+    `w for w in _STEMMER.stemWords([t for t in tokens if t not in _STOP]) if w not in _STOP`
+    (stemming each distinct word once, then a dictionary look-up)."""
+    table = _KEPT_STEM
+    try:
+        return [s for s in map(table.__getitem__, tokens) if s]
+    except KeyError:
+        if len(table) > _KEPT_STEM_MAX:
+            table.clear()
+        new = [t for t in dict.fromkeys(tokens) if t not in table]
+        stems = _STEMMER.stemWords(new)
+        for t, s in zip(new, stems):
+            table[t] = "" if t in _STOP or s in _STOP else s
+        return [s for s in map(table.__getitem__, tokens) if s]
+
+
 @lru_cache(maxsize=16384)  # a claim is normalized for matching, then twice for its report entry
 def normalize(text: str) -> str:
     """Lowercase, apply synonyms, drop stop words and punctuation, stem."""
     text = text.lower().replace("’", "'").replace("‘", "'")
-    tokens = _TOKEN.findall(text)
+    tokens = _tokens(text)
     if not _synonym_first_tokens().isdisjoint(tokens):
         for phrase, pattern, repl in _synonym_rules():
             if phrase in text:
                 text = pattern.sub(repl, text)
-        tokens = _TOKEN.findall(text)
-    words = _STEMMER.stemWords([w for w in tokens if w not in _STOP])
-    return " ".join(w for w in words if w not in _STOP)
+        tokens = _tokens(text)
+    return " ".join(_kept_stems(tokens))
 
 
 class KeyTermIndex:

@@ -73,7 +73,13 @@ def _masked_view(article: Article) -> str:
 
 def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Yield (start, end) sentence spans inside text[start:end], trimmed of spaces."""
+    return iter(_sentence_spans(text, start, end))
+
+
+def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Return `split_sentences`' spans as a list (what `segment` reads; no generators)."""
     chunk = text[start:end]
+    spans: list[tuple[int, int]] = []
     cut = 0
     for m in _BOUNDARY.finditer(chunk):
         punct_end = m.end(2)
@@ -84,9 +90,19 @@ def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]
                 w = word.group(1)
                 if w.lower() in _ABBREVIATIONS or (len(w) == 1 and w.isupper()):
                     continue
-        yield from _trimmed(chunk, cut, punct_end, start)
+        _trim_into(spans, chunk, cut, punct_end, start)
         cut = m.end(3)
-    yield from _trimmed(chunk, cut, len(chunk), start)
+    _trim_into(spans, chunk, cut, len(chunk), start)
+    return spans
+
+
+def _trim_into(spans: list[tuple[int, int]], chunk: str, a: int, b: int, base: int) -> None:
+    """Append `_trimmed(chunk, a, b, base)`'s spans to `spans` (most spans need no trimming)."""
+    if (a < b and b - a <= MAX_SENTENCE_CHARS and not chunk[a].isspace()
+            and not chunk[b - 1].isspace()):
+        spans.append((base + a, base + b))
+    else:
+        spans.extend(_trimmed(chunk, a, b, base))
 
 
 def _trimmed(chunk: str, a: int, b: int, base: int) -> Iterator[tuple[int, int]]:
@@ -133,6 +149,7 @@ def segment(article: Article) -> tuple[Sentence, ...]:
     text = article.text
     view = _masked_view(article)
     starts = line_starts(text)
+    bisect_right = bisect.bisect_right
     units: list[Sentence] = []
     heading = ""
     lead_in = ""
@@ -143,7 +160,7 @@ def segment(article: Article) -> tuple[Sentence, ...]:
         line_start = offset
         offset += len(raw_line) + 1
         stripped = raw_line.lstrip()
-        if not stripped.strip():
+        if not stripped:  # (what lstrip leaves starts with a non-space, or is empty)
             continue
         content_start = line_start + (len(raw_line) - len(stripped))
         block = "paragraph"
@@ -176,7 +193,7 @@ def segment(article: Article) -> tuple[Sentence, ...]:
         elif block == "table-row":
             spans = list(_capped(view, content_start, content_end))
         else:
-            spans = list(split_sentences(view, content_start, content_end))
+            spans = _sentence_spans(view, content_start, content_end)
         if block == "list-item":
             if not in_list:
                 in_list = True
@@ -187,23 +204,13 @@ def segment(article: Article) -> tuple[Sentence, ...]:
             s, e = _strip_span(view, s, e)
             if e <= s:
                 continue
-            line, col = position(starts, s)
-            end_line, end_col = position(starts, e)
+            # position(starts, s) and position(starts, e), inline
+            i = bisect_right(starts, s) - 1
+            j = bisect_right(starts, e) - 1
             unit_block = "faq" if (faq and block == "paragraph") else block
             units.append(
-                Sentence(
-                    text=text[s:e],
-                    start=s,
-                    end=e,
-                    line=line,
-                    column=col,
-                    end_line=end_line,
-                    end_column=end_col,
-                    block=unit_block,
-                    index=len(units),
-                    lead_in=lead_in if block == "list-item" else "",
-                    heading=heading,
-                )
+                Sentence(text[s:e], s, e, i + 1, s - starts[i] + 1, j + 1, e - starts[j] + 1,
+                         unit_block, len(units), lead_in if block == "list-item" else "", heading)
             )
         if block == "paragraph" and spans:
             last = text[spans[-1][0]:spans[-1][1]].rstrip()
