@@ -227,9 +227,10 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
     # A paragraph sentence that ends in a full stop is a sentence: the verb list cannot foresee every
     # verb ("influences", "pack", "jump"), so it is not asked there; the claim filter judges it.
     sentence_like = sentence.block == "paragraph" and len(words) >= 4 and text.rstrip("\"'”’) ")[-1:] in ".!"
-    if (not sentence_like and sentence.block in ("list-item", "table-row", "paragraph")
-            and not _VERB_C.search(text.replace("’", "'"), fold(text.replace("’", "'")))):
-        return "fragment"
+    if not sentence_like and sentence.block in ("list-item", "table-row", "paragraph"):
+        straight = text.replace("’", "'")  # "isn’t", "it’s": the verb list spells them with '
+        if not _VERB_C.search(straight, fold(straight)):
+            return "fragment"
     if not any(ch.isalpha() for ch in text):
         return "fragment"
     if (sentence.block == "paragraph" and text[-1] not in ".!;)\"'”’" and len(words) <= 6
