@@ -87,6 +87,10 @@ class Caseless:
             return self.pattern.search(text)
         if runs is not None and self.needs is not None and self.needs.isdisjoint(runs):
             return None
+        return self._search_folded(folded)
+
+    def _search_folded(self, folded: str) -> re.Match[str] | None:
+        """The search of lower-cased text (a subclass may search it a faster way, same result)."""
         return self.lower.search(folded)
 
     def finditer(self, text: str, folded: str | None):

@@ -1224,11 +1224,11 @@ _CONDITIONAL_OPENING_C = Caseless(_CONDITIONAL_OPENING, "if when whether unless 
 class _Led(Caseless):
     """A `Caseless` pattern every match of which starts with one of ``leads`` (lower-case literal text).
 
-    `search` tries the pattern only where a lead starts, in order, and returns the first match: the
-    same match as ``lower.search(folded)``, which can only start there. It replaces that search
-    because a pattern opening with ``\\b`` or a look-behind gets no fast scan from `re` (its first step
-    is run at every character); the leads, a literal alternation, do (1.3-4x less time on news
-    prose). ``\\b`` and look-behinds at the start still see the characters before it (`re` matches
+    Its search of lower-cased text (`_search_folded`) tries the pattern only where a lead starts, in
+    order, and returns the first match: the same match as ``lower.search(folded)``, which can only
+    start there. It replaces that search because a pattern opening with ``\\b`` or a look-behind gets
+    no fast scan from `re` (its first step is run at every character); the leads, a literal
+    alternation, do (1.3-4x less time on news prose). ``\\b`` and look-behinds at the start still see the characters before it (`re` matches
     from a position without slicing). tests/test_strength_fast.py checks it against `pattern.search`.
     """
 
@@ -1238,12 +1238,7 @@ class _Led(Caseless):
         super().__init__(pattern, needs)
         self._lead = re.compile(word_alternation(sorted(set(leads.split()))))
 
-    def search(self, text: str, folded: str | None,
-               runs: frozenset[str] | None = None) -> re.Match[str] | None:
-        if folded is None:
-            return self.pattern.search(text)
-        if runs is not None and self.needs is not None and self.needs.isdisjoint(runs):
-            return None
+    def _search_folded(self, folded: str) -> re.Match[str] | None:
         lead = self._lead.search
         match = self.lower.match
         m = lead(folded)
