@@ -1228,8 +1228,9 @@ class _Led(Caseless):
     order, and returns the first match: the same match as ``lower.search(folded)``, which can only
     start there. It replaces that search because a pattern opening with ``\\b`` or a look-behind gets
     no fast scan from `re` (its first step is run at every character); the leads, a literal
-    alternation, do (1.3-4x less time on news prose). ``\\b`` and look-behinds at the start still see the characters before it (`re` matches
-    from a position without slicing). tests/test_strength_fast.py checks it against `pattern.search`.
+    alternation, do (1.3-4x less time on news prose). ``\\b`` and look-behinds at the start still see
+    the characters before it (`re` matches from a position without slicing).
+    tests/test_strength_fast.py checks it against `pattern.search`.
     """
 
     __slots__ = ("_lead",)
