@@ -98,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-claim-filter", action="store_true", help="rules only for claim/non-claim")
     ap.add_argument("--claim-cutoff", type=float, default=CUTOFF,
                     help="P(claim) below which the claim filter rejects a unit")
+    ap.add_argument("--no-semantic-claims", dest="semantic_claims", action="store_false",
+                    help="judge every unit by the claim filter's hashed words (no semantic part)")
+    ap.add_argument("--semantic-cutoff", type=float, default=None,
+                    help="P(claim) below which the claim filter's semantic part rejects a unit")
     ap.add_argument("--claim-c", type=float, default=None,
                     help="inverse regularization of the claim filter (default: fit_claim_model's)")
     ap.add_argument("--group", action="append", default=[], metavar="LABEL=FILE+FILE",
@@ -135,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_claim_filter:
             claim_model = fit_claim_model([t for a in train for t in units[a.name][0]],
                                           [v for a in train for v in units[a.name][1]],
+                                          embeddings=[e for a in train for e in units[a.name][2]]
+                                          if args.semantic_claims else None,
+                                          **({"semantic_cutoff": args.semantic_cutoff}
+                                             if args.semantic_cutoff else {}),
                                           cutoff=args.claim_cutoff,
                                           **({"c": args.claim_c} if args.claim_c else {}))
         def auditor_with(m: MatchModel, **ms: float) -> Auditor:

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from heldout import report_of  # noqa: E402
 
 from claimaudit.match import FEATURES, MatchModel, MatchSettings  # noqa: E402
-from claimaudit.claimness import N_FEATURES, fit_claim_model  # noqa: E402
+from claimaudit.claimness import fit_claim_model, model_document  # noqa: E402
 from claimaudit.match_train import (  # noqa: E402
     ACCEPT_GRID,
     choose_scores,
@@ -62,11 +62,12 @@ def main(argv: list[str] | None = None) -> int:
                                        claim_filter=False))
     data = [feature_rows(base, a) for a in articles]
     units = [claim_rows(base, a) for a in articles]
-    claim_model = fit_claim_model([t for u in units for t in u[0]], [v for u in units for v in u[1]])
+    claim_model = fit_claim_model([t for u in units for t in u[0]], [v for u in units for v in u[1]],
+                                  embeddings=[e for u in units for e in u[2]])
     CLAIM_OUT.write_text(json.dumps({
-        "weights": [[i, w] for i, w in claim_model.weights], "bias": claim_model.bias,
-        "cutoff": claim_model.cutoff, "n_features": N_FEATURES,
+        **model_document(claim_model),
         "units": len([v for u in units for v in u[1]]),
+        "semantic_units": sum(e is not None for u in units for e in u[2]),
         "recipe": "tools/fit_match_model.py; held-out figures: benchmarks/heldout.py",
     }) + "\n", encoding="utf-8")
     X = np.vstack([d[0] for d in data])

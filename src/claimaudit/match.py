@@ -496,6 +496,11 @@ class Matcher:
             return {"", *self.named(text), *self.named(previous)} & self._labels
         return {"", *about, *self.named(text)} & self._labels  # only subjects that have claims
 
+    def in_scope(self, text: str, about: frozenset[str] | None, previous: str = "") -> bool:
+        """Return whether any reference claim may match `text` (see `_scope`)."""
+        scope = self._scope(text, about, previous)
+        return scope is None or bool(scope)
+
     def _tfidf_sims(self, norms: Sequence[str], labels: set[str]) -> np.ndarray:
         """Return units x reference texts TF-IDF cosines, each subject's texts scored in its own index."""
         sims = np.zeros((len(norms), len(self.doc_text)), np.float32)

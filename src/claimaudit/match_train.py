@@ -105,8 +105,11 @@ def feature_rows(auditor: Auditor, article: GoldArticle) -> tuple[np.ndarray, np
     return np.array(X), np.array(y), np.array(unit)
 
 
-def claim_rows(auditor: Auditor, article: GoldArticle) -> tuple[list[str], list[int]]:
-    """Return (unit texts, 1 claim / 0 not) for the units the rules accept and the gold labels clearly.
+def claim_rows(auditor: Auditor, article: GoldArticle
+               ) -> tuple[list[str], list[int], list[np.ndarray | None]]:
+    """Return (unit texts, 1 claim / 0 not, sentence embeddings) for the units the rules accept and
+    the gold labels clearly; the embedding of a unit that cannot be about a subject of the
+    reference set is None (`Auditor.in_scope_embeddings`, what the claim filter reads).
 
     Units labelled both a verdict and `none` are left out: either reading is right.
     `auditor` must have the claim filter off (the model is fitted on what the rules let through).
@@ -114,10 +117,10 @@ def claim_rows(auditor: Auditor, article: GoldArticle) -> tuple[list[str], list[
     from .claimness import unit_texts
 
     art = read_article(article.path, article.name)
-    _, claims, _ = auditor.read(art)
+    _, claims, about = auditor.read(art)
     texts = unit_texts(claims)
     spans = _spans(list(article.rows), art.text)
-    out_t, out_y = [], []
+    picked: list[tuple[int, int]] = []
     for row, span in zip(article.rows, spans):
         labels = row["labels"]
         if span is None or (("none" in labels) and len(labels) > 1):
@@ -125,9 +128,9 @@ def claim_rows(auditor: Auditor, article: GoldArticle) -> tuple[list[str], list[
         best = _aligned(span, claims)
         if best is None or not claims[best].is_claim:
             continue
-        out_t.append(texts[best])
-        out_y.append(0 if labels == ["none"] else 1)
-    return out_t, out_y
+        picked.append((best, 0 if labels == ["none"] else 1))
+    emb = auditor.in_scope_embeddings(claims, [b for b, _ in picked], about)
+    return ([texts[b] for b, _ in picked], [y for _, y in picked], [emb.get(b) for b, _ in picked])
 
 
 def fit(X: np.ndarray, y: np.ndarray, unit: np.ndarray, embeddings: bool = True,

@@ -21,11 +21,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
+
 from . import claimness
 from .claimness import ClaimModel, bundled_claim_model
 from .claims import read_claims, reread
 from .ingest import SUFFIXES, IngestError, os_error_reason, read_article
-from .match import MATCHER_NAME, Matcher, MatchSettings, bundled_model
+from .match import MATCHER_NAME, Matcher, MatchSettings, bundled_model, embed
 from .records import (
     Article,
     Claim,
@@ -361,8 +363,27 @@ class Auditor:
         claims = read_claims(sentences, topic)
         if self.settings.claim_filter:
             claims = claimness.apply(claims, self.settings.claim_model or bundled_claim_model(),
-                                     len(article.text.split()), self.settings.match.short_text_words)
+                                     len(article.text.split()), self.settings.match.short_text_words,
+                                     semantic=lambda idx: self.in_scope_embeddings(claims, idx, about))
         return sentences, claims, about
+
+    def in_scope_embeddings(self, claims: Sequence[Claim], idx: Sequence[int],
+                            about: frozenset[str] | None) -> dict[int, np.ndarray]:
+        """Return the sentence embeddings of the claims at `idx` that can be about a subject of the
+        reference set (those `match_many` embeds; the embeddings are cached for it), {} without
+        embeddings."""
+        if not self.matcher.use_embeddings:
+            return {}
+        wanted = set(idx)
+        keep: list[int] = []
+        before = ""
+        for i, c in enumerate(claims):
+            if i in wanted and self.matcher.in_scope(c.match_text, about, before):
+                keep.append(i)
+            before = c.match_text or c.sentence.text
+        if not keep:
+            return {}
+        return dict(zip(keep, embed([claims[i].match_text for i in keep])))
 
     @staticmethod
     def match_inputs(claims: Sequence[Claim]) -> tuple[list[str], list[str], list[str]]:
