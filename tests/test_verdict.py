@@ -47,7 +47,8 @@ CASES = [
 @pytest.mark.parametrize(("description", "stance", "max_strength", "strength", "negated", "overreach",
                           "expected", "rule"), CASES, ids=[c[0] for c in CASES])
 def test_verdict_rules(description, stance, max_strength, strength, negated, overreach, expected, rule) -> None:
-    text = "X reduces all back pain." if overreach else "X reduces back pain."
+    text = ("X reduces all back pain." if overreach else
+            "X does not reduce back pain." if negated else "X reduces back pain.")
     f = decide(claim(text, strength, negated), MATCHED, ref(stance, max_strength, overreach))
     assert (f.verdict, f.rule) == (expected, rule), description
     assert f.reference_id == "XX-001" and f.evidence_grade == "limited"
@@ -92,3 +93,26 @@ def test_rule_codes_are_unique_and_documented() -> None:
     assert len(names) == len(set(names))
     for code, r in RULES.items():
         assert code == r.code and r.summary and r.example
+
+
+# A negation only the sentence-wide fallback reads (it may deny something else in the sentence)
+# does not make a supported claim contradicted; a negation of the claim's own relation does.
+NEGATIONS = [
+    ("Low magnesium may not show any signs, but symptoms include fatigue.", "supported", "CA001"),
+    ("X is not the only option, and it reduces back pain.", "supported", "CA001"),
+    ("X does not reduce back pain.", "contradicted", "CA302"),
+    ("X never reduces back pain.", "contradicted", "CA302"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "rule"), NEGATIONS, ids=[n[0] for n in NEGATIONS])
+def test_only_a_scoped_negation_contradicts_a_supported_claim(text: str, expected: str, rule: str) -> None:
+    from claimaudit.strength import assert_strength, read_strength
+
+    reading = assert_strength(text)
+    assert reading.negated  # the claim as the claims stage reads it
+    assert read_strength(text).negated is (expected == "contradicted")
+    f = decide(claim(text, 1, negated=True), MATCHED, ref("supports", 3))
+    assert (f.verdict, f.rule) == (expected, rule)
+    # the same negation still spares a claim the evidence refutes its flag
+    assert decide(claim(text, 1, negated=True), MATCHED, ref("refutes", 0)).verdict == "supported"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from .claims import with_reading
 from .records import STRENGTH_NAMES, STRONG_UNVERIFIED, Claim, Finding, Match, ReferenceClaim
 from .regexes import Caseless, fold
-from .strength import assert_strength, cue_words
+from .strength import assert_strength, cue_words, read_strength
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,13 @@ def decide(claim: Claim, match: Match, ref: ReferenceClaim | None, reader: str =
             verdict="contradicted", rule="CA301",
             reason=f"{basis} The evidence points against this claim{cue_txt}.",
             suggestion=suggest(ref, contradicted=True), **common)
+    if negated and ref.stance == "supports" and claim.negated and not read_strength(
+            match.best.clause or claim.sentence.prose, reader).negated:
+        # Only the sentence-wide fallback of `strength.asserted_negation` reads a negation here
+        # ("Low magnesium may not show any signs, but symptoms include fatigue"): it may deny
+        # something else in the sentence. Weak evidence of a denial may spare a claim a flag
+        # (CA002 above) but does not make one: the claim is judged as it is worded.
+        negated = False
     if negated:
         if ref.stance == "supports":
             return Finding(
