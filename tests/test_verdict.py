@@ -116,3 +116,24 @@ def test_only_a_scoped_negation_contradicts_a_supported_claim(text: str, expecte
     assert (f.verdict, f.rule) == (expected, rule)
     # the same negation still spares a claim the evidence refutes its flag
     assert decide(claim(text, 1, negated=True), MATCHED, ref("refutes", 0)).verdict == "supported"
+
+
+def test_a_reference_text_negated_only_in_a_subordinate_clause_is_not_a_denial() -> None:
+    """'..., because impaired kidneys cannot clear it': the reference text's main relation is
+    asserted, so a claim that asserts it too is not contradicted for a polarity mismatch."""
+    from dataclasses import replace
+
+    from claimaudit.strength import assert_strength, read_strength
+
+    text = "Kidney disease raises the risk of hypermagnesaemia, because impaired kidneys cannot clear magnesium."
+    assert assert_strength(text).negated and not read_strength(text).negated
+    reference = replace(ref("supports", 3), text=text)
+    sentence = "People with kidney problems should use magnesium cautiously to avoid hypermagnesemia."
+    assert not assert_strength(sentence).negated
+    matched = Match(candidates=(Candidate("XX-001", 90.0, matched_text=text),),
+                    best=Candidate("XX-001", 90.0, matched_text=text))
+    assert decide(claim(sentence, 3), matched, reference).verdict == "supported"
+    # a reference text that denies its main relation still disagrees with a claim asserting it
+    denied = replace(reference, text="X does not reduce back pain.")
+    assert decide(claim("X reduces back pain.", 3), Match(
+        candidates=(Candidate("XX-001", 90.0),), best=Candidate("XX-001", 90.0)), denied).rule == "CA302"

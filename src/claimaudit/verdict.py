@@ -76,6 +76,16 @@ def clause_claim(claim: Claim, clause: str, reader: str = "lexical") -> Claim:
     return with_reading(claim, assert_strength(clause, reader), clause)
 
 
+def _scoped_denial(claim: Claim, match: Match, ref: ReferenceClaim, reader: str) -> bool:
+    """Return whether the side that is negated (the claim, else the reference text and the text it
+    matched) denies its main relation by the strength reader's scoped rule, not only by the
+    sentence-wide fallback."""
+    if claim.negated:
+        return read_strength(match.best.clause or claim.sentence.prose, reader).negated
+    return (read_strength(ref.text, reader).negated
+            and read_strength(match.best.matched_text or ref.text, reader).negated)
+
+
 def reference_negated(text: str, reader: str = "lexical") -> bool:
     """Return whether a reference text is itself worded as a negation."""
     return assert_strength(text, reader).negated
@@ -153,12 +163,12 @@ def decide(claim: Claim, match: Match, ref: ReferenceClaim | None, reader: str =
             verdict="contradicted", rule="CA301",
             reason=f"{basis} The evidence points against this claim{cue_txt}.",
             suggestion=suggest(ref, contradicted=True), **common)
-    if negated and ref.stance == "supports" and claim.negated and not read_strength(
-            match.best.clause or claim.sentence.prose, reader).negated:
-        # Only the sentence-wide fallback of `strength.asserted_negation` reads a negation here
-        # ("Low magnesium may not show any signs, but symptoms include fatigue"): it may deny
-        # something else in the sentence. Weak evidence of a denial may spare a claim a flag
-        # (CA002 above) but does not make one: the claim is judged as it is worded.
+    if negated and ref.stance == "supports" and not _scoped_denial(claim, match, ref, reader):
+        # Only the sentence-wide fallback of `strength.asserted_negation` reads the negation that
+        # makes the two disagree ("Low magnesium may not show any signs, but symptoms include
+        # fatigue"; "..., because impaired kidneys cannot clear it"): it may deny something else
+        # in the sentence. Weak evidence of a denial may spare a claim a flag (CA002 above) but
+        # does not make one: the claim is judged as it is worded.
         negated = False
     if negated:
         if ref.stance == "supports":
