@@ -354,17 +354,22 @@ class Auditor:
     def read(self, article: Article) -> tuple[list[Sentence], tuple[Claim, ...], frozenset[str] | None]:
         """Segment an article and read its claims; return them with the subjects it is about."""
         sentences = segment(article)
+        names_one = True  # the article names a subject (or none is declared: every claim in scope)
         if self.matcher.subjects:
             mentions = self.matcher.subject_mentions(article.text)
             about = self.matcher.about(mentions, len(article.text.split()))
             topic = max(sorted(about), key=lambda n: mentions[n]) if about else ""
+            names_one = any(mentions.values())
         else:  # no subject declared: the commonest subject-like key term, every claim in scope
             about, topic = None, article_topic(article, self.subjects)
         claims = read_claims(sentences, topic)
         if self.settings.claim_filter:
+            # An article that never names a subject has no claim in a subject's scope (its pronouns
+            # resolve to no topic either): nothing to embed, nothing to look for.
             claims = claimness.apply(claims, self.settings.claim_model or bundled_claim_model(),
                                      len(article.text.split()), self.settings.match.short_text_words,
-                                     semantic=lambda idx: self.in_scope_embeddings(claims, idx, about))
+                                     semantic=(lambda idx: self.in_scope_embeddings(claims, idx, about))
+                                     if names_one else None)
         return sentences, claims, about
 
     def in_scope_embeddings(self, claims: Sequence[Claim], idx: Sequence[int],
