@@ -153,6 +153,7 @@ def audit_to_files(
                                    () if scratch else formats, reference, settings.describe(),
                                    keep_json=full_doc, csv_bom=csv_bom)
     result = BatchResult(doc={}, written=[], files=len(plan), jobs=jobs)
+    blas = _one_blas_thread() if misses and engine == "local" else None
     try:
         results = runner.start(misses)
         bar = _progress_bar(len(plan), progress)
@@ -187,12 +188,30 @@ def audit_to_files(
         writer.abort()
         raise
     finally:
+        if blas is not None:
+            blas.restore_original_limits()
         if scratch is not None:
             scratch.cleanup()
     result.doc = doc
     result.written = writer.written
     result.errors = sorted(errors, key=lambda e: (e.path, e.error))
     return result
+
+
+def _one_blas_thread() -> Any:
+    """Keep OpenBLAS (numpy's matrix products) to one thread until `restore_original_limits()`.
+
+    The audit's only BLAS call of any size is the matcher's sentences x reference texts product
+    (`match.Matcher.candidate_features`), a few hundred thousand multiply-adds: OpenBLAS splits it over
+    a second thread, which then spins waiting for more work. On FakeHealth that helper thread took
+    about 11% of a `--jobs 1` audit's CPU (perf: `blas_thread_server`) and, with `--jobs 2`, each
+    worker's spinning helper took a core from the other worker. Set before the pool forks, the limit
+    holds in the workers too (OpenBLAS keeps it in a global). One thread gives the same floats: each
+    output element is still one thread's dot product by the same kernel.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _dask_runner(reference: ReferenceSet, settings: Settings, cache: ArticleCache | None,
