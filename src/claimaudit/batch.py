@@ -153,8 +153,10 @@ def audit_to_files(
                                    () if scratch else formats, reference, settings.describe(),
                                    keep_json=full_doc, csv_bom=csv_bom)
     result = BatchResult(doc={}, written=[], files=len(plan), jobs=jobs)
-    blas = _one_blas_thread() if misses and engine == "local" else None
+    blas = None
     try:
+        if misses and engine == "local":
+            blas = _one_blas_thread()  # also in the workers: they fork from here
         results = runner.start(misses)
         bar = _progress_bar(len(plan), progress)
         try:
