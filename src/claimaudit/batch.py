@@ -203,11 +203,13 @@ def audit_to_files(
 def _one_blas_thread() -> Any:
     """Keep OpenBLAS (numpy's matrix products) to one thread until `restore_original_limits()`.
 
-    The audit's only BLAS call of any size is the matcher's sentences x reference texts product
-    (`match.Matcher.candidate_features`), a few hundred thousand multiply-adds: OpenBLAS splits it over
-    a second thread, which then spins waiting for more work. On FakeHealth that helper thread took
-    about 11% of a `--jobs 1` audit's CPU (perf: `blas_thread_server`) and, with `--jobs 2`, each
-    worker's spinning helper took a core from the other worker. Set before the pool forks, the limit
+    The audit's only BLAS call of any size is the matcher's product of an article's sentence embeddings
+    with the reference texts' (`match.Matcher.candidate_features`; a few million multiply-adds, a
+    fraction of a millisecond): OpenBLAS splits it over a second thread, which then spins waiting for more work. On FakeHealth that helper thread took
+    about 11% of a `--jobs 1` audit's CPU (perf: `blas_thread_server`; the whole audit's CPU was
+    0.82-0.87x with one thread in paired runs, less of a gain when other work keeps both cores busy,
+    since the spinning thread then yields) and, with `--jobs 2`, each worker's spinning helper
+    competed with the other worker for the two cores. Set before the pool forks, the limit
     holds in the workers too (OpenBLAS keeps it in a global). One thread gives the same floats: each
     output element is still one thread's dot product by the same kernel.
     """
