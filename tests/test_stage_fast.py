@@ -282,3 +282,36 @@ def test_segment_positions_are_position() -> None:
             assert (s.line, s.column) == seg.position(starts, s.start)
             assert (s.end_line, s.end_column) == seg.position(starts, s.end)
             assert article.text[s.start:s.end] == s.text
+
+
+
+# --- match: each text's subjects scanned once ----------------------------------------------------
+
+
+def test_subjects_named_once_per_text_give_the_same_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`candidate_features` memoizes `Matcher.named` per text (a claim is the next one's `previous`):
+    the matches of the seed articles are those of calling it at every look-up."""
+    from claimaudit.pipeline import Auditor
+    from claimaudit.reference import load_reference
+
+    auditor = Auditor(load_reference([ROOT / "reference"]))
+    matcher = auditor.matcher
+    inputs = []
+    for p in sorted((ROOT / "corpus").glob("*.txt")):
+        _, found, about = auditor.read(read_article(p))
+        inputs.append((*auditor.match_inputs(found), about))
+    named = match.Matcher.named
+    scans: list[str] = []
+    monkeypatch.setattr(match.Matcher, "named", lambda self, text: scans.append(text) or named(self, text))
+    memoized = []
+    for texts, originals, previous, about in inputs:
+        scans.clear()
+        memoized.append(matcher.match_many(texts, about, originals, previous))
+        assert len(scans) == len(set(scans)) <= len({*texts, *originals, *previous})
+    monkeypatch.undo()
+    # The straightforward `_scope`: `self.named` at every look-up.
+    scope = match.Matcher._scope
+    monkeypatch.setattr(match.Matcher, "_scope", lambda self, text, about, previous="", named=None:
+                        scope(self, text, about, previous))
+    assert [matcher.match_many(t, about, o, prev) for t, o, prev, about in inputs] == memoized
+    assert any(m.best is not None for ms in memoized for m in ms)

@@ -461,3 +461,29 @@ def test_synonym_prefilter_on_the_seed_corpus(root: Path) -> None:
         low = line.lower().replace("’", "'")
         changed += match._lower_for_terms(line) != low
     assert changed > 20  # the seeds do use synonyms ("low magnesium", "Mg", "lower back pain")
+
+
+def _blas_threads() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_articles_are_audited_with_one_blas_thread(corpus: Path, reference: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """OpenBLAS's spinning helper thread cost CPU and, with --jobs 2, a core (batch._one_blas_thread)."""
+    seen = tmp_path / "threads.txt"
+    audit_render = batch._audit_render
+
+    def recording(*args):
+        with seen.open("a", encoding="utf-8") as fh:  # workers are forked: they append to a file
+            fh.write(f"{max(_blas_threads(), default=1)}\n")
+        return audit_render(*args)
+
+    monkeypatch.setattr(batch, "_audit_render", recording)
+    before = _blas_threads()
+    result = audit_to_files([corpus], load_reference([reference]), out=tmp_path / "out", jobs=jobs)
+    assert result.workers == (2 if jobs == 2 else 0)
+    assert set(seen.read_text(encoding="utf-8").split()) == {"1"}
+    assert _blas_threads() == before  # restored for the caller

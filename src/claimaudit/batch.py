@@ -153,7 +153,10 @@ def audit_to_files(
                                    () if scratch else formats, reference, settings.describe(),
                                    keep_json=full_doc, csv_bom=csv_bom)
     result = BatchResult(doc={}, written=[], files=len(plan), jobs=jobs)
+    blas = None
     try:
+        if misses and engine == "local":
+            blas = _one_blas_thread()  # also in the workers: they fork from here
         results = runner.start(misses)
         bar = _progress_bar(len(plan), progress)
         try:
@@ -187,12 +190,32 @@ def audit_to_files(
         writer.abort()
         raise
     finally:
+        if blas is not None:
+            blas.restore_original_limits()
         if scratch is not None:
             scratch.cleanup()
     result.doc = doc
     result.written = writer.written
     result.errors = sorted(errors, key=lambda e: (e.path, e.error))
     return result
+
+
+def _one_blas_thread() -> Any:
+    """Keep OpenBLAS (numpy's matrix products) to one thread until `restore_original_limits()`.
+
+    The audit's only BLAS call of any size is the matcher's product of an article's sentence embeddings
+    with the reference texts' (`match.Matcher.candidate_features`; a few million multiply-adds, a
+    fraction of a millisecond): OpenBLAS splits it over a second thread, which then spins waiting for more work. On FakeHealth that helper thread took
+    about 11% of a `--jobs 1` audit's CPU (perf: `blas_thread_server`; the whole audit's CPU was
+    0.82-0.87x with one thread in paired runs, less of a gain when other work keeps both cores busy,
+    since the spinning thread then yields) and, with `--jobs 2`, each worker's spinning helper
+    competed with the other worker for the two cores. Set before the pool forks, the limit
+    holds in the workers too (OpenBLAS keeps it in a global). One thread gives the same floats: each
+    output element is still one thread's dot product by the same kernel.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _dask_runner(reference: ReferenceSet, settings: Settings, cache: ArticleCache | None,
