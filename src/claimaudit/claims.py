@@ -102,7 +102,9 @@ RESEARCH_ACTIVITY = re.compile(
         investigating|studying|being\ (carried|done))\b(?!.*\b(found|showed|shown|suggest|demonstrat|reveal|prove))""",
     re.IGNORECASE | re.VERBOSE,
 )
-# Statements about the article itself.
+# Statements about the article itself, and about the value of knowing something rather than what
+# is known ("Understanding the symptoms ... can help individuals recognize ...", "This distinction
+# is crucial for understanding its benefits").
 META = re.compile(
     r"""\b(this\ (article|post|guide|page|blog)|in\ this\ (article|post|guide|section)
       |we\ will\ (explore|discuss|look|examine|cover|delve)|as\ we\ delve|let'?s\ (take\ a\ )?look
@@ -110,7 +112,13 @@ META = re.compile(
       |(continue|continues)\ to\ seek\ out|for\ more\ (information|details)
       |(below|here|in\ this\ (article|post|guide|section)),?\ we\ (will\ |'ll\ )?(explore|discuss|look|examine|cover
         |dissect|review|break\ down|explain|outline|answer)
-      |you('ll|’ll|\ will)\ (learn|discover|find\ out|get\ to\ know|come\ away))\b""",
+      |you('ll|’ll|\ will)\ (learn|discover|find\ out|get\ to\ know|come\ away)
+      |by\ the\ end(\ of\ (this|the)\ (article|post|guide|page|read))?,?\ you
+      |you('ll|’ll|\ will)\ (have|gain|get|develop)\ a\ (clear|clearer|better|deeper|full|fuller|solid
+        |comprehensive|good)\ understanding
+      |^\W*(in\ conclusion,?\ )?(understanding|knowing|recognizing|recognising|being\ aware\ of)\ (?!is\b|are\b)
+        (?=.*\b(is|are|can|could|may|will|helps?|empowers?|allows?|lets?|makes?|gives?)\b)
+      |(crucial|key|important|essential|vital)\ (for|to|in)\ understanding)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 _VERB_BASES = """
@@ -171,7 +179,8 @@ _DESIGN_SECTION = re.compile(
 
 
 _META = Caseless(META, "this we let lets read keep here following continue continues "
-                       "information details below you".split())
+                       "information details below you understanding knowing recognizing recognising "
+                       "being".split())
 _RECOMMENDATION = Caseless(RECOMMENDATION, (
     "should must ought might may could crucial important essential vital key wise advisable best "
     "can consider try talk consult speak ideal easiest safest preferred worth recommended advised").split())
