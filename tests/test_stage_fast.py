@@ -315,3 +315,23 @@ def test_subjects_named_once_per_text_give_the_same_matches(monkeypatch: pytest.
                         scope(self, text, about, previous))
     assert [matcher.match_many(t, about, o, prev) for t, o, prev, about in inputs] == memoized
     assert any(m.best is not None for ms in memoized for m in ms)
+
+
+# --- citation marks -------------------------------------------------------------------------
+
+CITATIONS = ["Smith J. Magnesium. J Nutr [Internet]. 2020;1:2.", "doi: 10.1000/xyz", "doi:10.1/x",
+             "PMID: 12345", "PMID12345", "Available from: https://x.org", "Retrieved from http://x.org",
+             "PMID: none", "available from: x", "retrieved from http", "Doi: 10.1", "Magnesium helps."]
+
+
+@pytest.mark.parametrize("text", CITATIONS)
+def test_citation_mark_fast_path(text: str) -> None:
+    assert claims._citation_mark(text) == bool(claims._CITATION_MARK.search(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["[Internet]", "doi:", " 10.5", "PMID", ": 3", "Available", " from:",
+                                 "Retrieved", " from http", "x", " ", "Doi", "pmid"]), max_size=8))
+def test_citation_mark_fast_path_on_pieces(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert claims._citation_mark(text) == bool(claims._CITATION_MARK.search(text))

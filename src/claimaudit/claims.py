@@ -49,6 +49,14 @@ BOILERPLATE = re.compile(
 )
 # Marks only bibliography entries carry: "[Internet]", "doi: 10.", "PMID: 123", "Available from:".
 _CITATION_MARK = re.compile(r"\[Internet\]|\bdoi:\s*10\.\d|\bPMID:?\s*\d|\bAvailable\s+from:|\bRetrieved\s+from\s+http")
+# Every match of _CITATION_MARK holds one of these (case-sensitive, as the pattern is): a text with
+# none of them is not searched (a search with no literal to skip to costs 3% of an audit).
+_CITATION_LITERALS = ("[Internet]", "doi:", "PMID", "Available", "Retrieved")
+
+
+def _citation_mark(text: str) -> bool:
+    """Return `bool(_CITATION_MARK.search(text))`."""
+    return any(lit in text for lit in _CITATION_LITERALS) and _CITATION_MARK.search(text) is not None
 REFERENCE_HEADING = re.compile(r"^\W*(references|sources|citations|bibliography|works cited)\W*$",
                                re.IGNORECASE)
 # Advice and instructions: imperative openings, or "it is important to consult" forms.
@@ -207,7 +215,7 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
         return "reference-list"
     if BOILERPLATE.match(text):
         return "boilerplate"
-    if _CITATION_MARK.search(text):
+    if _citation_mark(text):
         return "reference-list"  # a bibliography entry outside a "References" section
     if _DESIGN_SECTION.match(text):
         return "research-activity"  # "METHODS: a three-arm randomized trial of ..."
