@@ -46,7 +46,8 @@ def test_an_embedded_unit_is_kept_by_the_semantic_cutoff(p_claim: float, kept: b
     i = next(k for k, c in enumerate(units) if c.is_claim)
     dim = 4
     bias = float(np.log(p_claim / (1 - p_claim)))
-    hashed_bias = -50.0 if kept else 50.0  # the hashed words alone: reject (resp. keep) everything
+    # the hashed words alone: reject everything (P = 0.6, above the gate) or keep everything
+    hashed_bias = float(np.log(0.6 / 0.4)) if kept else 50.0
     model = ClaimModel((), hashed_bias, 0.7, (0.0,) * dim, bias, 0.6)
     got = claimness.apply(units, model, 1000, semantic=lambda idx: {i: np.ones(dim)} if i in idx else {})
     assert got[i].is_claim is kept
@@ -108,13 +109,36 @@ def test_auditor_embeds_only_units_in_a_subjects_scope() -> None:
 
 @needs_encoder
 def test_the_audit_uses_the_semantic_part() -> None:
-    """On the seed article, the bundled model's semantic part changes some claim decisions."""
+    """On the seed corpus, the bundled model's semantic part changes some claim decisions."""
     reference = load_reference([ROOT / "reference"])
     model = bundled_claim_model()
-    article = read_article(ARTICLE)
-    both = Auditor(reference, Settings(claim_model=model)).read(article)[1]
-    hashed = Auditor(reference, Settings(claim_model=_hashed_only(model))).read(article)[1]
-    rules = Auditor(reference, Settings(claim_filter=False)).read(article)[1]
-    assert [c.is_claim for c in both] != [c.is_claim for c in hashed]
-    # the filter only ever removes claims the rules accepted
-    assert all(r.is_claim or not b.is_claim for r, b in zip(rules, both))
+    changed = 0
+    for path in sorted((ROOT / "corpus").glob("*.txt")):
+        article = read_article(path)
+        both = Auditor(reference, Settings(claim_model=model)).read(article)[1]
+        hashed = Auditor(reference, Settings(claim_model=_hashed_only(model))).read(article)[1]
+        rules = Auditor(reference, Settings(claim_filter=False)).read(article)[1]
+        changed += sum(b.is_claim != h.is_claim for b, h in zip(both, hashed))
+        # the filter only ever removes claims the rules accepted
+        assert all(r.is_claim or not b.is_claim for r, b in zip(rules, both))
+    assert changed > 0
+
+
+def test_a_unit_the_hashed_words_reject_outright_is_not_embedded() -> None:
+    units = _units()
+    claims_at = [k for k, c in enumerate(units) if c.is_claim]
+    asked: list[list[int]] = []
+
+    def semantic(idx):
+        asked.append(list(idx))
+        return {i: np.ones(4) for i in idx}
+
+    # hashed P = 0.6 (rejected by them, but not outright), semantic P = 1: every claim is kept
+    keep_all = ClaimModel((), float(np.log(0.6 / 0.4)), 0.7, (0.0,) * 4, 50.0, 0.6)
+    got = claimness.apply(units, keep_all, 1000, semantic=semantic)
+    assert asked == [claims_at] and all(got[k].is_claim for k in claims_at)
+    asked.clear()
+    assert claimness.SEMANTIC_GATE > 0.4
+    outright = replace(keep_all, bias=float(np.log(0.4 / 0.6)))  # hashed P = 0.4 < SEMANTIC_GATE
+    got = claimness.apply(units, outright, 1000, semantic=semantic)
+    assert asked == [[]] and not any(c.is_claim for c in got)
