@@ -379,30 +379,23 @@ class Auditor:
         embeddings."""
         if not self.matcher.use_embeddings:
             return {}
-        wanted = set(idx)
-        keep: list[int] = []
-        before = ""
-        for i, c in enumerate(claims):
-            if i in wanted and self.matcher.in_scope(c.match_text, about, before):
-                keep.append(i)
-            before = c.match_text or c.sentence.text
+        before = self.units_before(claims)
+        keep = [i for i in idx if self.matcher.in_scope(claims[i].match_text, about, before[i])]
         if not keep:
             return {}
         return dict(zip(keep, embed([claims[i].match_text for i in keep])))
 
     @staticmethod
-    def match_inputs(claims: Sequence[Claim]) -> tuple[list[str], list[str], list[str]]:
+    def units_before(claims: Sequence[Claim]) -> list[str]:
+        """Return, for every unit, the text of the unit before it (what the discourse was about)."""
+        return ["", *(c.match_text or c.sentence.text for c in claims[:-1])] if claims else []
+
+    @classmethod
+    def match_inputs(cls, claims: Sequence[Claim]) -> tuple[list[str], list[str], list[str]]:
         """Return, for the claims among `claims`: texts to match, sentences as written, and
         the text of the unit before each (what the discourse was about)."""
-        texts, originals, previous = [], [], []
-        before = ""
-        for c in claims:
-            if c.is_claim:
-                texts.append(c.match_text)
-                originals.append(c.sentence.text)
-                previous.append(before)
-            before = c.match_text or c.sentence.text
-        return texts, originals, previous
+        kept = [(c, b) for c, b in zip(claims, cls.units_before(claims)) if c.is_claim]
+        return ([c.match_text for c, _ in kept], [c.sentence.text for c, _ in kept], [b for _, b in kept])
 
     def audit_article(self, article: Article) -> ArticleReport:
         """Audit one decoded article (pure: no file access)."""
