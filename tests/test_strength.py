@@ -87,6 +87,9 @@ NEGATION = [
     pytest.param("Magnesium relieves muscle cramps.", False, id="plain-causal"),
     pytest.param("Not only does magnesium relax muscles, it also calms nerves.", False, id="not-only"),
     pytest.param("If you do not eat greens, magnesium supplements may help.", False, id="negation-in-if-clause"),
+    # a negated verb of quantity states a shortfall: what a deficiency does, not a denial
+    pytest.param("Low magnesium means your body is not producing enough energy.", False, id="not-verb-enough"),
+    pytest.param("Magnesium does not reduce cramps enough to matter.", True, id="enough-not-on-the-verb"),
 ]
 
 

@@ -971,6 +971,11 @@ def _model_levels_by_lists(analyses: Sequence[_Analysis]):
 # --------------------------------------------------------------------------------------------------
 
 
+# Quantity words that make a negated verb a shortfall ("do not get enough", "is not producing
+# sufficient energy"): what a deficiency does, not a denial of the relation.
+_SHORTFALL = frozenset(("enough", "sufficient", "adequate", "adequately", "sufficiently"))
+
+
 def _negated(a: _Analysis, main: list | None) -> bool:
     """Whether a negation scopes over the main relation cue (same clause, a few tokens before it)."""
     if main is None:
@@ -989,6 +994,8 @@ def _negated(a: _Analysis, main: list | None) -> bool:
         limit = 14 if wide else 6
         if main[1] - e > limit:
             continue
+        if not wide and main[2] < len(toks) and toks[main[2]] in _SHORTFALL:
+            continue  # "is not producing enough energy" states a shortfall, not a denial
         gap = toks[e : main[1]]
         breaks = (";",) if wide else _CLAUSE_BREAK
         if any(t in breaks for t in gap):
@@ -1275,8 +1282,7 @@ def asserted_negation(text: str, reading: StrengthReading) -> bool:
         return False
     for m in _NEGATION_C.finditer(body, folded):
         after = body[m.end():m.end() + 40].lower().split()[:4]
-        if any(w.strip(".,;") in ("enough", "sufficient", "adequate", "adequately", "sufficiently")
-               for w in after):
+        if any(w.strip(".,;") in _SHORTFALL for w in after):
             continue  # "do not get enough" states a shortfall, not a denial
         return True
     return False
