@@ -311,6 +311,9 @@ def topic_terms(reference: ReferenceSet) -> list[str]:
 
 
 _WORDS = re.compile(r"\w+")
+# A unit's own label: a short phrase in bold, or of at most six words, and a colon ("**Poor
+# posture**: ...", "Stress and anxiety: ..."), the way web pages head the items of a list.
+_TOPIC_LABEL = re.compile(r"^\W*(?:\*\*[^*\n]{1,60}\*\*\s*:|[A-Z][\w'’-]*(?:[ \t]+[\w'’&/()-]+){0,5}[ \t]*:)\s")
 
 
 def article_topic(article: Article, subjects: Sequence[str]) -> str:
@@ -387,8 +390,13 @@ class Auditor:
 
     @staticmethod
     def units_before(claims: Sequence[Claim]) -> list[str]:
-        """Return, for every unit, the text of the unit before it (what the discourse was about)."""
-        return ["", *(c.match_text or c.sentence.text for c in claims[:-1])] if claims else []
+        """Return, for every unit, the text of the unit before it (what the discourse was about).
+
+        A unit that opens with its own label ("**Sedentary lifestyle**: a lack of exercise ...",
+        "Stress: ...") starts a new topic: the unit before it says nothing of what it is about.
+        """
+        before = ["", *(c.match_text or c.sentence.text for c in claims[:-1])] if claims else []
+        return ["" if _TOPIC_LABEL.match(c.sentence.prose) else b for c, b in zip(claims, before)]
 
     @classmethod
     def match_inputs(cls, claims: Sequence[Claim]) -> tuple[list[str], list[str], list[str]]:
