@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimaudit.claims import match_text, non_claim_reason
+from claimaudit.claims import TOPIC_LABEL, match_text, non_claim_reason
 from claimaudit.strength import asserted_level
 from claimaudit.records import Cue, Sentence, StrengthReading
 
@@ -112,8 +112,22 @@ MATCH_TEXT = [
     ("other subjects untouched",   "Colds last a week.",               "paragraph", "",                    "Colds last a week."),
     ("implied subject gets topic",  "A deficiency causes hair loss.",   "paragraph", "",                    "A deficiency causes hair loss. [zinc]"),
     ("subject already named",      "Zinc shortens colds.",             "paragraph", "",                    "Zinc shortens colds."),
+    ("labelled item: no lead-in",  "Rest: Sleep helps muscles heal.",  "list-item", "Tips for zinc users:", "Rest: Sleep helps muscles heal."),
 ]
 # fmt: on
+
+
+@pytest.mark.parametrize(("text", "labelled"), [
+    ("**Sedentary lifestyle**: A lack of exercise weakens the back.", True),
+    ("Stress and anxiety: High stress tightens muscles.", True),
+    ("Heat and Cold Therapy: Applying a heating pad can help.", True),
+    ("Zinc shortens colds: the trials agree.", True),  # a short clause reads as a label too
+    ("In a trial of 200 adults with colds, the result was clear: zinc helped.", False),
+    ("Zinc shortens colds.", False),
+    ("A ratio of 2:1 is typical.", False),  # a colon inside a word is no label
+])
+def test_topic_label(text: str, labelled: bool) -> None:
+    assert bool(TOPIC_LABEL.match(text)) is labelled
 
 
 @pytest.mark.parametrize("text", ["These include smoking and alcohol.",

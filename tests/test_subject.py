@@ -86,3 +86,25 @@ def test_a_short_draft_is_about_the_subject_it_names_once(auditor) -> None:
     assert m.about({"magnesium": 1}, words=20) == {"magnesium"}
     assert m.about({"magnesium": 1}, words=600) == frozenset()
     assert m.about({"magnesium": 0}, words=20) == frozenset()
+
+
+LACK = "A lack of physical activity can weaken the muscles that support the spine, leading to back pain."
+
+
+@pytest.mark.parametrize("label", ["Sedentary lifestyle: ", "**Sedentary lifestyle**: "])
+def test_a_labelled_unit_starts_a_topic_of_its_own(auditor, label) -> None:
+    """The unit before a labelled one ("Stress: ...") does not bring its subject into scope, nor
+    does a list's lead-in: the label says what the unit is about."""
+    def candidates(text: str, sentence: str) -> tuple:
+        report = auditor.audit_article(article_from_text(text, path="a.txt"))
+        (finding,) = [f for f in report.findings if f.claim.sentence.prose.endswith(sentence)]
+        return finding.candidates
+
+    intro = ("Magnesium and back pain\n\nMagnesium is a mineral. Magnesium is in nuts. Many adults take "
+             "magnesium.\n\n")
+    after = "Low magnesium levels can leave the back muscles tense and tired."
+    # Unlabelled, the sentence goes on from one that names magnesium: it is in scope.
+    assert candidates(f"{intro}{after}\n\n{LACK}\n", LACK)
+    assert not candidates(f"{intro}{after}\n\n{label}{LACK}\n", LACK)
+    lead = "Ways magnesium supplements help your back:"
+    assert not candidates(f"{intro}{lead}\n\n- {label}{LACK}\n- Less cramping.\n", LACK)

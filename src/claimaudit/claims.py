@@ -270,6 +270,10 @@ _ANAPHOR = re.compile(
 
 
 _ANAPHOR_C = Caseless(_ANAPHOR)
+# A unit's own label: a short phrase in bold, or of at most six words, and a colon ("**Poor
+# posture**: ...", "Stress and anxiety: ..."), the way web pages head the items of a list.
+# It starts a topic of its own: the unit before it, or a list's lead-in, does not say what it is about.
+TOPIC_LABEL = re.compile(r"^\W*(?:\*\*[^*\n]{1,60}\*\*\s*:|[A-Z][\w'’-]*(?:[ \t]+[\w'’&/()-]+){0,5}[ \t]*:)\s")
 _DEMONSTRATIVE_OPENING = re.compile(
     r"^\W*((however|but|also|still|yet|so|thus|hence),?\s+)?(these|this|such|those|they|the\s+"
     r"(experiment|experiments|study|studies|trial|trials|research|findings|results|evidence))\b",
@@ -287,15 +291,16 @@ def match_text(sentence: Sentence, topic: str, previous: str = "") -> str:
     """Return the text used for matching.
 
     Pronoun subjects are resolved to the article's topic, a list item gets its
-    lead-in, and a sentence that opens with a demonstrative ("These include ...")
-    gets the sentence before it, which says what "these" are.
+    lead-in (unless it has a label of its own: "Stay hydrated: ..."), and a
+    sentence that opens with a demonstrative ("These include ...") gets the
+    sentence before it, which says what "these" are.
     """
     text = sentence.prose
     if previous and _DEMONSTRATIVE_OPENING.match(text):
         text = f"{previous} {text}"
     if topic:
         text = _PRONOUN_SUBJECT.sub(lambda m: m.group(1) + topic, text, count=1)
-    if sentence.block == "list-item" and sentence.lead_in:
+    if sentence.block == "list-item" and sentence.lead_in and not TOPIC_LABEL.match(sentence.prose):
         text = f"{sentence.lead_in} {text}"
     if (topic and not _topic_pattern(topic).search(text)
             and _ANAPHOR_C.search(text, fold(text))):

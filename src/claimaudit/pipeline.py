@@ -25,7 +25,7 @@ import numpy as np
 
 from . import claimness
 from .claimness import ClaimModel, bundled_claim_model
-from .claims import read_claims, reread
+from .claims import TOPIC_LABEL, read_claims, reread
 from .ingest import SUFFIXES, IngestError, os_error_reason, read_article
 from .match import MATCHER_NAME, Matcher, MatchSettings, bundled_model, embed
 from .records import (
@@ -311,9 +311,6 @@ def topic_terms(reference: ReferenceSet) -> list[str]:
 
 
 _WORDS = re.compile(r"\w+")
-# A unit's own label: a short phrase in bold, or of at most six words, and a colon ("**Poor
-# posture**: ...", "Stress and anxiety: ..."), the way web pages head the items of a list.
-_TOPIC_LABEL = re.compile(r"^\W*(?:\*\*[^*\n]{1,60}\*\*\s*:|[A-Z][\w'’-]*(?:[ \t]+[\w'’&/()-]+){0,5}[ \t]*:)\s")
 
 
 def article_topic(article: Article, subjects: Sequence[str]) -> str:
@@ -396,7 +393,7 @@ class Auditor:
         "Stress: ...") starts a new topic: the unit before it says nothing of what it is about.
         """
         before = ["", *(c.match_text or c.sentence.text for c in claims[:-1])] if claims else []
-        return ["" if _TOPIC_LABEL.match(c.sentence.prose) else b for c, b in zip(claims, before)]
+        return ["" if TOPIC_LABEL.match(c.sentence.prose) else b for c, b in zip(claims, before)]
 
     @classmethod
     def match_inputs(cls, claims: Sequence[Claim]) -> tuple[list[str], list[str], list[str]]:
