@@ -175,7 +175,6 @@ _PRONOUN_SUBJECT = re.compile(
 )
 
 
-_LABEL = re.compile(r"^\W*(?:[A-Z][\w'’&/-]*\s+){0,5}[A-Z]?[\w'’&/-]+:\s+(?=\S)")
 # The sections of a structured abstract that describe how a study was done, not what it found.
 _DESIGN_SECTION = re.compile(
     r"^\W*(?:objectives?|aims?|purpose|design|study\s+design|setting|participants|subjects|"
@@ -219,7 +218,7 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
         return "reference-list"  # a bibliography entry outside a "References" section
     if _DESIGN_SECTION.match(text):
         return "research-activity"  # "METHODS: a three-arm randomized trial of ..."
-    label = _LABEL.match(text)
+    label = TOPIC_LABEL.match(text)
     if label and sentence.block in ("list-item", "paragraph", "faq"):
         text = text[label.end():]  # "Stay Hydrated: Water helps ..." is judged on its statement
     words = text.split(None, 6)  # at most 7: only whether there are < 3, >= 4 or <= 6 words is read
@@ -271,9 +270,11 @@ _ANAPHOR = re.compile(
 
 _ANAPHOR_C = Caseless(_ANAPHOR)
 # A unit's own label: a short phrase in bold, or of at most six words, and a colon ("**Poor
-# posture**: ...", "Stress and anxiety: ..."), the way web pages head the items of a list.
-# It starts a topic of its own: the unit before it, or a list's lead-in, does not say what it is about.
-TOPIC_LABEL = re.compile(r"^\W*(?:\*\*[^*\n]{1,60}\*\*\s*:|[A-Z][\w'’-]*(?:[ \t]+[\w'’&/()-]+){0,5}[ \t]*:)\s")
+# posture**: ...", "Stress and anxiety: ...", "Stay Hydrated: ..."), the way web pages head the
+# items of a list. The unit is judged on what follows it ("Stay Hydrated: Water helps ..." is a
+# claim), and it starts a topic of its own: the unit before it, or a list's lead-in, does not say
+# what it is about.
+TOPIC_LABEL = re.compile(r"^\W*(?:\*\*[^*\n]{1,60}\*\*\s*:|[A-Z][\w'’-]*(?:[ \t]+[\w'’&/()-]+){0,5}[ \t]*:)\s+(?=\S)")
 _DEMONSTRATIVE_OPENING = re.compile(
     r"^\W*((however|but|also|still|yet|so|thus|hence),?\s+)?(these|this|such|those|they|the\s+"
     r"(experiment|experiments|study|studies|trial|trials|research|findings|results|evidence))\b",
