@@ -137,3 +137,28 @@ def test_a_reference_text_negated_only_in_a_subordinate_clause_is_not_a_denial()
     denied = replace(reference, text="X does not reduce back pain.")
     assert decide(claim("X reduces back pain.", 3), Match(
         candidates=(Candidate("XX-001", 90.0),), best=Candidate("XX-001", 90.0)), denied).rule == "CA302"
+
+
+# A sentence that says the evidence is mixed, inconclusive or only from animals agrees with evidence
+# that does not carry the claim, whatever words of the claim it repeats (CA003).
+DOUBTS = [
+    ("Research on X for back pain has been mixed.", True),
+    ("Studies of X for back pain have come to conflicting conclusions.", True),
+    ("The findings on X and back pain are surprisingly inconsistent, depending on the pain.", True),
+    ("X reduced back pain, but the experiment has been carried out on rats only.", True),
+    ("X has only been tested in mice.", True),
+    ("X reduces back pain, with inconclusive results in two trials.", True),
+    ("X reduces back pain.", False),
+    ("A mixed diet of nuts and greens reduces back pain.", False),  # "mixed" of something else
+    ("X reduces back pain in rats and in people.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "doubts"), DOUBTS, ids=[d[0] for d in DOUBTS])
+@pytest.mark.parametrize("stance", ["supports", "mixed", "insufficient", "refutes"])
+def test_a_sentence_that_doubts_the_evidence_is_supported(text: str, doubts: bool, stance: str) -> None:
+    f = decide(claim(text, 3), MATCHED, ref(stance, 1))
+    assert (f.rule == "CA003") is doubts
+    if doubts:
+        assert f.verdict == "supported" and RULES["CA003"].verdict == "supported"
+        assert "mixed or limited" in f.reason and f.suggestion == ""

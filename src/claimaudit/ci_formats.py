@@ -9,7 +9,7 @@ and returns text; none prints or writes. What each shows:
 | overstated (CA201, CA202) | warning | `::warning` | failure |
 | unverified (CA401, CA402) | note | `::notice` | pass |
 | unverified worded as a cure, guarantee, proof or blanket safety (CA403) | warning | `::warning` | pass |
-| supported (CA001, CA002) | not listed | not listed | pass |
+| supported (CA001, CA002, CA003) | not listed | not listed | pass |
 | unused suppression (CA900) | note | `::notice` | not listed |
 
 Suppressed claims are left out of SARIF and GitHub output (JUnit lists them

@@ -37,6 +37,10 @@ RULES: dict[str, Rule] = {
         Rule("CA002", "supported-denial", "supported",
              "The claim denies something the evidence refutes or has not shown.",
              "'Magnesium does not prevent ordinary cramps.'"),
+        Rule("CA003", "supported-doubt", "supported",
+             "The claim says the evidence for it is mixed, inconclusive or only from animals, "
+             "which agrees with evidence that does not carry it.",
+             "'Research on magnesium for cramps has been mixed.'"),
         Rule("CA201", "strength-overstated", "overstated",
              "The claim agrees in direction but its wording (causal, absolute) is stronger "
              "than the evidence carries.",
@@ -84,6 +88,26 @@ def _scoped_denial(claim: Claim, match: Match, ref: ReferenceClaim, reader: str)
         return read_strength(match.best.clause or claim.sentence.prose, reader).negated
     return (read_strength(ref.text, reader).negated
             and read_strength(match.best.matched_text or ref.text, reader).negated)
+
+
+# What a sentence says of the evidence itself, when it says it is weak: findings that are mixed or
+# conflicting, results that are inconclusive, an effect seen only in animals. Such a sentence agrees
+# with evidence that is not good enough to carry the claim, whatever words of the claim it repeats.
+_EVIDENCE_DOUBT = re.compile(
+    r"\b(?:findings|results|evidence|research|studies|data|trials|conclusions|outcomes)\b"
+    r"[^.;:]{0,60}?\b(?:mixed|conflicting|inconsistent|inconclusive|contradictory|equivocal)\b"
+    r"|\b(?:mixed|conflicting|inconsistent|inconclusive|contradictory|equivocal)\s+"
+    r"(?:findings|results|evidence|research|data|conclusions|outcomes)\b"
+    r"|\b(?:only|solely|just)\s+(?:been\s+)?(?:(?:tested|studied|seen|shown|done|carried\s+out)\s+)?"
+    r"(?:in|on)\s+(?:the\s+)?(?:rats|mice|animals|rodents|cells|test\s+tubes)\b"
+    r"|\b(?:in|on)\s+(?:the\s+)?(?:rats|mice|animals|rodents)\s+only\b",
+    re.IGNORECASE,
+)
+
+
+def doubts_evidence(text: str) -> bool:
+    """Return whether `text` says the evidence is mixed, inconclusive or only from animals."""
+    return _EVIDENCE_DOUBT.search(text) is not None
 
 
 def reference_negated(text: str, reader: str = "lexical") -> bool:
@@ -155,6 +179,10 @@ def decide(claim: Claim, match: Match, ref: ReferenceClaim | None, reader: str =
     # that matched (a variant may be phrased negatively: "is not well absorbed").
     negated = (claim.negated != reference_negated(ref.text, reader)
                and claim.negated != reference_negated(match.best.matched_text or ref.text, reader))
+    if doubts_evidence(claim.sentence.prose):
+        return Finding(verdict="supported", rule="CA003",
+                       reason=f"{basis} The claim says the evidence is mixed or limited, as it is.",
+                       **common)
     if ref.stance == "refutes":
         if negated:
             return Finding(verdict="supported", rule="CA002",
