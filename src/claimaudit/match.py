@@ -719,9 +719,19 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# A subordinate clause that opens the sentence ("Since the body cannot make it, ...", "Although
+# magnesium is no cure, ..."): it ends at its first comma, where the main clause starts.
+_OPENING_CLAUSE = re.compile(
+    r"^\W*(?:since|because|although|though|even\s+though|while|whereas|as|if|when|unless)\b[^,]*,\s+",
+    re.IGNORECASE,
+)
+
+
 def clauses(text: str, min_words: int = 4) -> list[str]:
     """Return the text itself followed by its clauses of at least `min_words` words."""
-    parts = [p for p in _CLAUSE_BREAK.split(text) if p and len(p.split()) >= min_words]
+    opening = _OPENING_CLAUSE.match(text)
+    pieces = [text[:opening.end()].rstrip(", "), text[opening.end():]] if opening else [text]
+    parts = [p for piece in pieces for p in _CLAUSE_BREAK.split(piece) if p and len(p.split()) >= min_words]
     return [text] + (parts if len(parts) > 1 else [])
 
 
