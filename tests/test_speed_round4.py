@@ -1,0 +1,120 @@
+"""Fast paths of the fourth speed round (issue 14) against the straightforward code they replace.
+
+Every report must stay byte-identical: `letter_runs` must give the runs `_LETTER_RUN.findall`
+finds, `streaming._csv_rows_fast` the text `_csv_rows` writes, and `batch` must load the strength
+model's tables before it forks its workers (so that they share them), not change what they read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimaudit import batch, regexes, streaming, strength
+from claimaudit.ingest import read_article
+from claimaudit.pipeline import Auditor, Settings
+from claimaudit.reference import load_reference
+from claimaudit.segment import segment
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _runs_by_regex(folded: str | None) -> frozenset[str] | None:
+    return None if folded is None else frozenset(regexes._LETTER_RUN.findall(folded))
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "magnesium", "Magnesium may reduce cramps.", "a1b2c3 don't well-known 17% x_y",
+    "naïve café “quoted” — dash", "İstanbul ǅ ﬁ K", "\x00\x7f\x80\udc80 zz", "😀abc😀", "ABC abc",
+])
+def test_letter_runs_are_the_regex_runs(text: str) -> None:
+    regexes.letter_runs.cache_clear()
+    for t in (text, text.lower()):
+        assert regexes.letter_runs(t) == _runs_by_regex(t)
+        assert regexes.letter_runs(regexes.fold(t)) == _runs_by_regex(regexes.fold(t))
+    assert regexes.letter_runs(None) is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=80))
+def test_letter_runs_are_the_regex_runs_property(text: str) -> None:
+    regexes.letter_runs.cache_clear()
+    assert regexes.letter_runs(text) == _runs_by_regex(text)
+    assert regexes.letter_runs(regexes.fold(text)) == _runs_by_regex(regexes.fold(text))
+
+
+def test_letter_runs_on_seed_corpus() -> None:
+    files = sorted((ROOT / "corpus").glob("*.txt"))[:12]
+    assert files
+    regexes.letter_runs.cache_clear()
+    for f in files:
+        for u in segment(read_article(f)):
+            folded = regexes.fold(u.text)
+            assert regexes.letter_runs(folded) == _runs_by_regex(folded), u.text
+
+
+def test_the_csv_rows_fast_path_is_on() -> None:
+    assert streaming._QUOTE_IF is not None  # else csv_rows never takes the fast path
+
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+                    st.text(alphabet=st.sampled_from('ab ,"\n\r\t;\\é\x85\u2028'), max_size=10),
+                    st.text(max_size=8))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(streaming.CSV_COLUMNS), _VALUES), max_size=4),
+       st.text(alphabet=st.sampled_from('ab/ ,"\n.'), max_size=10))
+def test_csv_rows_fast_is_csv_rows_by_values(claims_: list[dict], path: str) -> None:
+    article = {"path": path, "claims": claims_}
+    assert streaming._csv_rows_fast(article, streaming._QUOTE_IF.search) == streaming._csv_rows(article)
+
+
+def test_csv_rows_fast_refuses_what_the_line_writer_refuses() -> None:
+    class _Float(float):
+        pass
+
+    for odd in (_Float(1.5), b"bytes", [1]):
+        with pytest.raises(streaming._NotModelled):
+            streaming._csv_rows_fast({"path": "a.md", "claims": [{"text": odd}]}, streaming._QUOTE_IF.search)
+        article = {"path": "a.md", "claims": [{"text": odd, "line": 3}]}
+        assert streaming.csv_rows(article) == streaming._csv_rows(article)
+    with pytest.raises(streaming._NotModelled):
+        streaming._csv_rows_fast({"path": 7, "claims": [{}]}, streaming._QUOTE_IF.search)
+
+
+def test_csv_rows_of_the_seed_corpus_report() -> None:
+    from claimaudit.report import article_dict
+
+    auditor = Auditor(load_reference([ROOT / "reference"]), Settings())
+    files = sorted((ROOT / "corpus").glob("*.txt"))[:6]
+    assert files
+    for f in files:
+        d = article_dict(auditor.audit_article(read_article(f)))
+        assert d["claims"]
+        assert streaming._csv_rows_fast(d, streaming._QUOTE_IF.search) == streaming._csv_rows(d)
+
+
+def test_the_strength_model_is_loaded_before_the_workers_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded_at_fork: list[bool] = []
+
+    class _Pool:
+        def __init__(self, *args, **kwargs) -> None:
+            loaded_at_fork.append(strength._model.cache_info().currsize == 1
+                                  and strength._feature_tables.cache_info().currsize == 1)
+
+        def imap(self, fn, items, chunksize=1):  # noqa: ANN001, ANN201
+            return iter(())
+
+    class _Context:
+        Pool = _Pool
+
+    monkeypatch.setattr(batch, "_mp_context", lambda: _Context())
+    strength._model.cache_clear()
+    strength._feature_tables.cache_clear()
+    runner = batch._Runner(load_reference([ROOT / "reference"]), Settings(), None, jobs=2)
+    list(runner.start([(f"a{i}.md", f"a{i}.md") for i in range(batch.MIN_PARALLEL_FILES)]))
+    assert loaded_at_fork == [True]
