@@ -118,3 +118,32 @@ def test_the_strength_model_is_loaded_before_the_workers_fork(monkeypatch: pytes
     runner = batch._Runner(load_reference([ROOT / "reference"]), Settings(), None, jobs=2)
     list(runner.start([(f"a{i}.md", f"a{i}.md") for i in range(batch.MIN_PARALLEL_FILES)]))
     assert loaded_at_fork == [True]
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "Magnesium may reduce cramps.", "A 2019 trial (n=42) found: \"no effect\"; see p. 3-4!",
+    "tab\there\nnew\rline \x0b\x0c\x1c\x1f\x7f\x00 end", "~`!@#$%^&*()_+-={}[]|\\:;'<>?,./",
+    "UPPER lower MiXeD don't well-known 17% x_y",
+])
+def test_ascii_basic_tokens_are_the_tokens_char_by_char(text: str) -> None:
+    from claimaudit.encoder import _basic_tokens, _basic_tokens_by_char
+
+    assert text.isascii()
+    assert _basic_tokens(text) == _basic_tokens_by_char(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_basic_tokens_are_the_tokens_char_by_char_property(text: str) -> None:
+    from claimaudit.encoder import _basic_tokens, _basic_tokens_by_char
+
+    assert _basic_tokens(text) == _basic_tokens_by_char(text)
+
+
+def test_basic_tokens_of_the_embedding_sentences() -> None:
+    from claimaudit.encoder import _basic_tokens, _basic_tokens_by_char
+
+    lines = (ROOT / "tests" / "data" / "embedding_sentences.txt").read_text(encoding="utf-8").splitlines()
+    assert sum(line.isascii() for line in lines) > 10
+    for line in lines:
+        assert _basic_tokens(line) == _basic_tokens_by_char(line), line
