@@ -147,3 +147,30 @@ def test_basic_tokens_of_the_embedding_sentences() -> None:
     assert sum(line.isascii() for line in lines) > 10
     for line in lines:
         assert _basic_tokens(line) == _basic_tokens_by_char(line), line
+
+
+def _word_before_by_search(chunk: str, end: int) -> str:
+    from claimaudit import segment as seg
+
+    m = seg._WORD_BEFORE.search(chunk, max(0, end - seg._WORD_WINDOW), end)
+    return m.group(1) if m else ""
+
+
+@pytest.mark.parametrize("chunk", [
+    "", ".", "Dr. Smith", "e.g. this", "U.S. law", "x" * 100 + " abc", "é.", "a\n.", "ab\n\n.", "12 p.m.",
+    "a" * 70, "(Fig. 3)", "word.\tNext", ". . .", "A. B. C.",
+])
+def test_word_before_is_the_search(chunk: str) -> None:
+    from claimaudit import segment as seg
+
+    for end in range(len(chunk) + 1):
+        assert seg._word_before(chunk, end) == _word_before_by_search(chunk, end), (chunk, end)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZz. \n\t1é-D()'\"US\r\x0b"), max_size=90), st.data())
+def test_word_before_is_the_search_property(chunk: str, data) -> None:  # noqa: ANN001
+    from claimaudit import segment as seg
+
+    end = data.draw(st.integers(0, len(chunk)))
+    assert seg._word_before(chunk, end) == _word_before_by_search(chunk, end)
