@@ -1,9 +1,10 @@
 """Fast paths of the fourth speed round (issue 14) against the straightforward code they replace.
 
 Every report must stay byte-identical: `letter_runs` must answer every pattern's `needs` as all the
-runs `_LETTER_RUN.findall` finds do, `streaming._csv_rows_fast` the text `_csv_rows` writes, and `batch` must load the strength
-model's tables before it forks its workers (so that they share them), not change what they read.
-"""
+runs `_LETTER_RUN.findall` finds do, `streaming._csv_rows_fast` must write the text `_csv_rows`
+writes, the encoder's ASCII tokenizer must give the tokens of the character-by-character one,
+`segment._word_before` must find what `_WORD_BEFORE.search` finds, and `batch` must load the
+strength model's tables before it forks its workers (so that they share them)."""
 
 from __future__ import annotations
 
