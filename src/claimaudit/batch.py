@@ -41,6 +41,7 @@ from .ingest import IngestError, read_bytes
 from .pipeline import Auditor, Discovery, Settings, audit_file
 from .records import InputError, ReferenceSet
 from .sources import discover_sources, read_source, read_source_bytes
+from .strength import preload as preload_strength
 from .streaming import (STREAM_FORMATS, ArticleOutput, StreamingReportWriter, load_json,
                         render_article)
 
@@ -272,6 +273,9 @@ class _Runner:
         workers = min(self.jobs, len(misses))
         if workers < 2 or len(misses) < MIN_PARALLEL_FILES:
             return (_audit_render(auditor, self.cache, p, s) for p, s in misses)
+        # What each worker would otherwise load for itself at its first claim: loaded once, here,
+        # and shared with the workers on fork.
+        preload_strength()
         ctx = _mp_context()
         cache_args = (str(self.cache.root), self.cache.context) if self.cache else None
         self.pool = ctx.Pool(workers, initializer=_init_worker, initargs=(auditor, cache_args))

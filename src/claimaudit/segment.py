@@ -36,6 +36,21 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"([.!?…]+)([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9•])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _WORD_WINDOW = 64  # longer than any abbreviation, so the result is the same as a full look-back
+_WORD_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz."
+
+
+def _word_before(chunk: str, end: int) -> str:
+    """Return the word `_WORD_BEFORE` finds right before `end` (in the window it is searched), or "".
+
+    ``_WORD_BEFORE.search(chunk, max(0, end - _WORD_WINDOW), end)``: its leftmost match is the run of
+    letters and periods that ends the window (or ends before one final newline, where ``$`` also
+    matches), from its first letter on. Found by two strips (C loops) instead of the search, which
+    tries the pattern at every position of the window (about 3x faster).
+    """
+    tail = chunk[max(0, end - _WORD_WINDOW):end]
+    if tail[-1:] == "\n":
+        tail = tail[:-1]
+    return tail[len(tail.rstrip(_WORD_CHARS)):].lstrip(".")
 _VERBISH = re.compile(
     r"\b(is|are|was|were|be|been|has|have|had|can|could|may|might|will|would|should|must|"
     r"does|do|did|helps?|causes?|leads?|reduces?|increases?|include[sd]?|contains?|"
@@ -85,11 +100,9 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         punct_end = m.end(2)
         if m.group(1) == ".":
             # Look back a bounded window: scanning from 0 made long lines quadratic.
-            word = _WORD_BEFORE.search(chunk, max(0, m.start(1) - _WORD_WINDOW), m.start(1))
-            if word:
-                w = word.group(1)
-                if w.lower() in _ABBREVIATIONS or (len(w) == 1 and w.isupper()):
-                    continue
+            w = _word_before(chunk, m.start(1))
+            if w and (w.lower() in _ABBREVIATIONS or (len(w) == 1 and w.isupper())):
+                continue
         _trim_into(spans, chunk, cut, punct_end, start)
         cut = m.end(3)
     _trim_into(spans, chunk, cut, len(chunk), start)
