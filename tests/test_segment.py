@@ -26,6 +26,9 @@ SPLIT_CASES = [
     ("decimal number does not split",      "The dose was 2.5 g. It worked.",                       ["The dose was 2.5 g.", "It worked."]),
     ("closing quote kept with sentence",   "He said \"stop.\" Then he left.",                      ["He said \"stop.\"", "Then he left."]),
     ("question then answer",               "Does it work? Yes, in trials.",                        ["Does it work?", "Yes, in trials."]),
+    ("emphasis opens the next sentence",   "It helps. **Stress**: it tenses muscles.",             ["It helps.", "**Stress**: it tenses muscles."]),
+    ("underscore emphasis too",            "It helps. _Note_: ask first.",                         ["It helps.", "_Note_: ask first."]),
+    ("emphasis, lower case: no split",     "Take 200 mg. *daily* with food.",                      ["Take 200 mg. *daily* with food."]),
 ]
 # fmt: on
 

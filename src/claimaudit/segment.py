@@ -32,8 +32,8 @@ _ABBREVIATIONS = frozenset(
     """.split()
 )
 # A boundary: terminal punctuation, optional closing quotes/brackets, whitespace,
-# then something that can start a sentence.
-_BOUNDARY = re.compile(r"([.!?…]+)([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9•])")
+# then something that can start a sentence (after emphasis marks: "... tense. **Stress**: ...").
+_BOUNDARY = re.compile(r"([.!?…]+)([\"'”’)\]]*)(\s+)(?=(?:\*{1,2}|_{1,2})?[\"'“‘(\[]?[A-Z0-9•])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _WORD_WINDOW = 64  # longer than any abbreviation, so the result is the same as a full look-back
 _WORD_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz."
