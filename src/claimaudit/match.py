@@ -183,15 +183,52 @@ def _kept_stems(tokens: list[str]) -> list[str]:
         return [s for s in map(table.__getitem__, tokens) if s]
 
 
+@lru_cache(maxsize=1)
+def _synonym_rules_by_first_token() -> dict[str, tuple[int, ...]]:
+    """first token of a synonym phrase -> the positions in `_synonym_rules()` of the rules whose
+    phrase starts with it (ascending)."""
+    index: dict[str, list[int]] = {}
+    for i, (phrase, _, _) in enumerate(_synonym_rules()):
+        index.setdefault(_TOKEN.match(phrase).group(), []).append(i)
+    return {tok: tuple(ids) for tok, ids in index.items()}
+
+
+def _apply_synonyms(text: str, tokens: Collection[str]) -> str:
+    """Return `text` with the synonym rules applied in order, as the straightforward loop
+    `for phrase, pattern, repl in _synonym_rules(): if phrase in text: text = pattern.sub(repl, text)`
+    does (tests/test_speed_round5.py pins the two together).
+
+    A rule can only change the text when its phrase's first token is a token of the text as it
+    is then (see `_synonym_first_tokens`), so only the rules indexed under the text's tokens are
+    tried, in their order; when a rule changes the text, its tokens are found again and the
+    rules after it that they now call for are added. Most texts with a synonym's first token
+    ("low", "back", "magnesium") hold one or two of the 70-odd phrases: a few `in` tests, not all.
+    """
+    rules = _synonym_rules()
+    by_first = _synonym_rules_by_first_token()
+    todo = sorted(i for tok in by_first.keys() & tokens for i in by_first[tok])
+    k = 0
+    while k < len(todo):
+        i = todo[k]
+        k += 1
+        phrase, pattern, repl = rules[i]
+        if phrase in text:
+            changed = pattern.sub(repl, text)
+            if changed != text:
+                text = changed
+                todo = sorted(j for tok in by_first.keys() & set(_tokens(text))
+                              for j in by_first[tok] if j > i)
+                k = 0
+    return text
+
+
 @lru_cache(maxsize=16384)  # a claim is normalized for matching, then twice for its report entry
 def normalize(text: str) -> str:
     """Lowercase, apply synonyms, drop stop words and punctuation, stem."""
     text = text.lower().replace("’", "'").replace("‘", "'")
     tokens = _tokens(text)
     if not _synonym_first_tokens().isdisjoint(tokens):
-        for phrase, pattern, repl in _synonym_rules():
-            if phrase in text:
-                text = pattern.sub(repl, text)
+        text = _apply_synonyms(text, tokens)
         tokens = _tokens(text)
     return " ".join(_kept_stems(tokens))
 
