@@ -6,8 +6,7 @@ then `pattern.sub`) gives, and so must `normalize` as a whole. In the claim rule
 (META's wordings searched where one of their opening words starts, its opening only at the start) must
 answer as `META.search` does, `claims._recommends` (no wording tried when the text has none of their
 words) as `RECOMMENDATION.search`, and `claims._topic_label` (no ":", no match) must match what
-`TOPIC_LABEL.match` matches. The records in `records.FAST_INIT` get an `__init__` of their own
-(`records._fast_init`): same parameters and defaults, same instances, as the dataclass-generated one.
+`TOPIC_LABEL.match` matches.
 """
 
 from __future__ import annotations
@@ -18,11 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import dataclasses
-import inspect
-import pickle
-
-from claimaudit import claims, match, records
+from claimaudit import claims, match
 from claimaudit.regexes import fold, letter_runs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,53 +142,3 @@ def test_claim_rules_on_the_seed_corpus() -> None:
         if p.is_file():
             for line in p.read_text("utf-8", errors="replace").splitlines():
                 _same_rule_answers(line.strip())
-
-
-# --- records: the fast __init__ -----------------------------------------------------------------
-
-
-def _generated_twin(cls: type) -> type:
-    """The same frozen dataclass with its dataclass-generated `__init__`."""
-    ns = {"__annotations__": dict(cls.__annotations__), "__module__": cls.__module__}
-    for f in dataclasses.fields(cls):
-        if f.default is not dataclasses.MISSING:
-            ns[f.name] = f.default
-    return dataclasses.dataclass(frozen=True)(type(cls.__name__, (), ns))
-
-
-_VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5), st.just(()))
-
-
-@pytest.mark.parametrize("cls", records.FAST_INIT, ids=lambda c: c.__name__)
-@settings(max_examples=60, deadline=None)
-@given(data=st.data())
-def test_fast_init_builds_what_the_generated_init_builds(cls: type, data: st.DataObject) -> None:
-    twin = _generated_twin(cls)
-    fields = dataclasses.fields(cls)
-    assert [(p.name, p.default, p.kind) for p in inspect.signature(cls).parameters.values()] == \
-        [(p.name, p.default, p.kind) for p in inspect.signature(twin).parameters.values()]
-    required = [f for f in fields if f.default is dataclasses.MISSING]
-    n_pos = data.draw(st.integers(len(required), len(fields)), label="positional")
-    values = {f.name: data.draw(_VALUES, label=f.name) for f in fields[:n_pos]}
-    values.update({f.name: data.draw(_VALUES, label=f.name) for f in fields[n_pos:]
-                   if data.draw(st.booleans(), label=f"give {f.name}")})
-    args = [values.pop(f.name) for f in fields[:n_pos]]
-    fast, slow = cls(*args, **values), twin(*args, **values)
-    assert vars(fast) == vars(slow)
-    assert repr(fast) == repr(slow)
-    assert pickle.loads(pickle.dumps(fast)) == fast
-    assert dataclasses.replace(fast) == fast
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        fast.__setattr__(fields[0].name, None)
-
-
-@pytest.mark.parametrize("cls", records.FAST_INIT, ids=lambda c: c.__name__)
-def test_fast_init_refuses_what_the_generated_init_refuses(cls: type) -> None:
-    twin = _generated_twin(cls)
-    fields = dataclasses.fields(cls)
-    for args, kwargs in (((), {}), ((None,) * (len(fields) + 1), {}), ((None,) * len(fields), {"nope": 1}),
-                         ((None,) * len(fields), {fields[0].name: None})):
-        with pytest.raises(TypeError):
-            twin(*args, **kwargs)
-        with pytest.raises(TypeError):
-            cls(*args, **kwargs)

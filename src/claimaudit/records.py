@@ -6,7 +6,6 @@ takes and returns these frozen dataclasses; none of them touches a file.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -286,46 +285,3 @@ class AuditReport:
     articles: tuple[ArticleReport, ...]
     errors: tuple[InputError, ...] = ()
     settings: tuple[tuple[str, str], ...] = ()
-
-
-def _fast_init(cls: type) -> None:
-    """Give a frozen dataclass an `__init__` that sets its fields with `object.__setattr__` bound once.
-
-    It replaces the generated one, which looks `object.__setattr__` up again for each field (a
-    frozen class cannot assign, so both go through it): the same parameters, in the same order,
-    with the same defaults, and the same instance afterwards, about 20% faster to build. An audit
-    builds some 7 of these records per sentence (tests/test_speed_round5.py pins each class to the
-    dataclass-generated `__init__`). Storing into `self.__dict__` instead would build faster still,
-    but an instance whose `__dict__` was asked for reads its attributes more slowly ever after.
-    Only for classes without `__post_init__`, `default_factory`, `InitVar`, `init=False` or
-    keyword-only fields.
-    """
-    fields = dataclasses.fields(cls)
-    if (not cls.__dataclass_params__.frozen or hasattr(cls, "__post_init__")  # type: ignore[attr-defined]
-            or len(fields) != len(getattr(cls, "__dataclass_fields__"))
-            or any(not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING for f in fields)):
-        raise TypeError(f"{cls.__name__}: not a plain frozen dataclass")
-    namespace: dict[str, object] = {}
-    params, body = [], []
-    for f in fields:
-        if f.default is dataclasses.MISSING:
-            params.append(f.name)
-        else:
-            namespace[f"_default_{f.name}"] = f.default
-            params.append(f"{f.name}=_default_{f.name}")
-        body.append(f"    _set(self, {f.name!r}, {f.name})")
-    namespace["_set"] = object.__setattr__
-    source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body) + "\n"
-    exec(source, namespace)  # noqa: S102 - built from the class's own field names only
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
-    init.__module__ = cls.__module__
-    init.__doc__ = cls.__init__.__doc__
-    init.__annotations__ = dict(cls.__init__.__annotations__)
-    cls.__init__ = init  # type: ignore[misc]
-
-
-#: The records built once or more per sentence (the others are few: their generated `__init__` stays).
-FAST_INIT = (Sentence, Cue, StrengthReading, Claim, Candidate, Match, Finding, Skipped)
-for _cls in FAST_INIT:
-    _fast_init(_cls)
