@@ -69,10 +69,36 @@ def test_offset_row_whose_checksum_differs_is_reported_not_guessed(tmp_path: Pat
     art = tmp_path / "art.txt"
     art.write_text(SOURCE)
     report = {"articles": [{"path": str(art), "claims": [claim("A is B.", "supported")]}]}
-    sc = evaluate([_offset_row("A is B.", ["supported"], sha1="000000000000")], report)
-    assert sc.unlocated == 1
-    assert sc.rows[0]["outcome"] == "none"
-    assert "units not found in their article" in format_scores(sc)
+    sc = evaluate([_offset_row("A is B.", ["supported"], sha1="000000000000"),
+                   _offset_row("C causes D.", ["none"], sha1="000000000000")], report)
+    assert sc.unlocated == 2 and sc.unlocated_changed == 2 and sc.unlocated_missing == 0
+    assert sc.units == 0 and sc.counts["non_claim_rejection"] == (0, 0)
+    assert [r["ok"] for r in sc.rows] == [None, None]
+    text = format_scores(sc)
+    assert text.splitlines()[0] == ("units not located: 2 (articles missing from the report: 0; "
+                                    "text changed: 2)")
+
+
+def test_units_of_articles_missing_from_the_report_are_left_out_of_every_ratio(tmp_path: Path) -> None:
+    # A unit labelled "none" whose article the report lacks used to count as a correct
+    # non-claim rejection (1/1); it has no outcome, so it is in no ratio.
+    art = tmp_path / "art.txt"
+    art.write_text(SOURCE)
+    report = {"articles": [{"path": str(art), "claims": [claim("A is B.", "supported")]}]}
+    gold = [{"article": "art.txt", "text": "A is B.", "labels": ["supported"]},
+            {"article": "art.txt", "text": "Z is not here.", "labels": ["none"]},
+            {"article": "gone.txt", "text": "Title line", "labels": ["none"]},
+            {"article": "gone.txt", "text": "G helps H.", "labels": ["supported"]}]
+    sc = evaluate(gold, report)
+    assert sc.as_dict() == {
+        "units": 1, "verdict_agreement": 1.0, "claim_recall": 1.0, "non_claim_rejection": 0.0,
+        "unit_accuracy": 1.0, "problems_caught": 0.0, "false_alarms": 0.0,
+    }
+    assert sc.counts["non_claim_rejection"] == (0, 0)
+    assert sum(sc.confusion.values()) == 1
+    assert (sc.unlocated, sc.unlocated_missing, sc.unlocated_changed) == (3, 2, 1)
+    assert format_scores(sc).splitlines()[0] == (
+        "units not located: 3 (articles missing from the report: 1; text changed: 1)")
 
 
 def test_unit_sha1_ignores_whitespace_and_compatibility_forms() -> None:
@@ -119,3 +145,42 @@ def test_eval_cli_gives_figures_per_gold_file_and_overall(tmp_path: Path) -> Non
     assert lines[2].startswith("one.jsonl") and "1.000 (1/1)" in lines[2]
     assert lines[3].startswith("two.jsonl") and "0.000 (0/1)" in lines[3]
     assert lines[4].startswith("overall") and "0.500 (1/2)" in lines[4]
+
+
+def test_eval_cli_exits_2_when_units_are_not_located_unless_allowed(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from claimaudit.cli import main
+
+    art = tmp_path / "art.txt"
+    art.write_text(SOURCE)
+    report = tmp_path / "audit.json"
+    report.write_text(json.dumps({"articles": [{"path": str(art), "claims": [
+        claim("A is B.", "supported")]}]}))
+    g1 = tmp_path / "one.jsonl"
+    g1.write_text(json.dumps({"article": "art.txt", "text": "A is B.", "labels": ["supported"]}) + "\n")
+    g2 = tmp_path / "two.jsonl"
+    g2.write_text("".join(json.dumps({"article": "gone.txt", "text": t, "labels": ["none"]}) + "\n"
+                          for t in ("Title line", "G helps H.")))
+    out = CliRunner().invoke(main, ["eval", str(g2), "--report", str(report)])
+    assert out.exit_code == 2, out.output
+    lines = out.stdout.splitlines()
+    assert lines[0] == "units not located: 2 (articles missing from the report: 1; text changed: 0)"
+    assert "non claim rejection   0.000  (0/0)" in out.stdout
+    assert len(out.stderr.splitlines()) == 1 and str(g2) in out.stderr
+
+    out = CliRunner().invoke(main, ["eval", str(g1), str(g2), "--report", str(report)])
+    assert out.exit_code == 2, out.output
+    lines = out.stdout.splitlines()
+    assert lines[0] == "two.jsonl: units not located: 2 (articles missing from the report: 1; text changed: 0)"
+    assert lines[4].startswith("two.jsonl") and "0.000 (1/1)" not in lines[4]
+    assert str(g2) in out.stderr and str(g1) not in out.stderr
+
+    out = CliRunner().invoke(main, ["eval", str(g1), str(g2), "--report", str(report), "--allow-missing"])
+    assert out.exit_code == 0, out.output
+    assert out.stderr == ""
+    out = CliRunner().invoke(main, ["eval", str(g1), "--report", str(report)])
+    assert out.exit_code == 0, out.output
+    assert not out.stdout.startswith("units not located")

@@ -456,19 +456,26 @@ def summary_table(doc: dict) -> str:
               help="Folder holding the articles (default: the paths in the report).")
 @click.option("--show", type=click.Choice(["none", "errors", "all"]), default="none",
               help="Also list units: only the wrong ones, or all.")
+@click.option("--allow-missing", is_flag=True,
+              help="Exit 0 even when some gold units could not be located (their article is not in "
+                   "the report, or their text changed); they are left out of the figures either way.")
 def eval_cmd(gold: tuple[str, ...], report_paths: tuple[str, ...], corpus: str | None,
-             show: str) -> None:
+             show: str, allow_missing: bool) -> None:
     """Score a report against labelled units (JSONL, see shared/gold/GUIDELINES.md).
 
     Gold rows are keyed by text ({"article", "text", "labels"}) or by offsets
     ({"article", "start", "end", "sha1", "labels"}); several gold files give
     figures per file and overall.
 
+    A unit that cannot be located (its article is not in the report, or its
+    text is no longer in the article) is left out of every figure and counted
+    on its own line before them; then eval exits 2 unless --allow-missing.
+
     Example: claimaudit eval ../shared/gold/seeds-dev.jsonl --report reports/audit.json
     """
     import json
 
-    from .evaluate import format_scores, format_table, load_gold, outcomes, score
+    from .evaluate import format_scores, format_table, format_unlocated, load_gold, outcomes, score
 
     doc: dict = {"articles": []}
     for report_path in report_paths:
@@ -495,6 +502,9 @@ def eval_cmd(gold: tuple[str, ...], report_paths: tuple[str, ...], corpus: str |
         missing_all.extend(missing)
     overall = score(pooled, missing_all)
     if len(named) > 1:
+        for name, sc in named:
+            if sc.unlocated:
+                click.echo(f"{name}: {format_unlocated(sc)}")
         click.echo(format_table([*named, ("overall", overall)]))
         click.echo("")
     click.echo(format_scores(overall))
@@ -502,9 +512,15 @@ def eval_cmd(gold: tuple[str, ...], report_paths: tuple[str, ...], corpus: str |
         click.echo("")
         for r in overall.rows:
             if show == "all" or not r["ok"]:
-                mark = "ok " if r["ok"] else "BAD"
+                mark = "ok " if r["ok"] else "n/l" if r["ok"] is None else "BAD"
+                outcome = r["outcome"] if r["located"] else "not located"
                 click.echo(f"{mark} {r['article'][:3]} {'/'.join(r['labels']):<26} -> "
-                           f"{r['outcome']:<13} {r['text'][:110]}")
+                           f"{outcome:<13} {r['text'][:110]}")
+    unlocated = [g for g, (_, sc) in zip(gold, named) if sc.unlocated]
+    if unlocated and not allow_missing:
+        raise InputProblem(f"{', '.join(unlocated)}: {overall.unlocated} gold unit(s) not located in "
+                           "the report's articles (left out of the figures); pass --allow-missing "
+                           "to accept that")
 
 
 @main.command("strength")

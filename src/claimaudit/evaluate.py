@@ -3,7 +3,9 @@
 Each gold unit is located in its article (whitespace-insensitive, in file
 order); the report claim whose [start, end) overlaps it most counts when the
 overlap is at least half of the shorter span. The unit's outcome is that
-claim's verdict, or "none".
+claim's verdict, or "none". A unit that cannot be located (its article is not
+in the report, or its text is no longer in the article) has no outcome: it is
+left out of every figure and counted on its own (`Scores.unlocated`).
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ class Scores:
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     rows: list[dict[str, Any]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    unlocated: int = 0  # units not found in their article (text edited, or a page rebuilt differently)
+    unlocated: int = 0  # units left out of every figure: not located (the two counts below)
+    unlocated_missing: int = 0  # ... of them because their article is not in the report
+    unlocated_changed: int = 0  # ... of them because their text is not in the article (edited, rebuilt)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the headline figures."""
@@ -168,17 +172,27 @@ def outcomes(gold_rows: list[dict[str, Any]], report: dict[str, Any],
 
 
 def score(rows: list[dict[str, Any]], missing: list[str] | None = None) -> Scores:
-    """Compute the figures (GUIDELINES.md, "Scoring") from units with their outcomes."""
+    """Compute the figures (GUIDELINES.md, "Scoring") from units with their outcomes.
+
+    A unit that was not located has no outcome: it is in no ratio and not in `units`; it is
+    counted in `unlocated` (split by cause: its article in `missing`, or its text changed) and
+    kept in `rows` with ok None.
+    """
     sc = Scores(missing=list(missing or []))
+    absent = set(sc.missing)
     tallies: Counter[str] = Counter()
     for row in rows:
+        if not row["located"]:
+            tallies["unlocated"] += 1
+            tallies["unlocated_missing" if row["article"] in absent else "unlocated_changed"] += 1
+            sc.rows.append({**row, "ok": None})
+            continue
         outcome, labels = row["outcome"], row["labels"]
         ok = outcome in labels
         first = labels[0]
         sc.units += 1
         sc.confusion[(first, outcome)] += 1
         tallies["correct"] += ok
-        tallies["unlocated"] += not row["located"]
         if first != "none":
             tallies["verdict_n"] += 1
             tallies["verdict_ok"] += ok
@@ -196,6 +210,8 @@ def score(rows: list[dict[str, Any]], missing: list[str] | None = None) -> Score
             tallies["false_alarm"] += outcome in FLAGS
         sc.rows.append({**row, "ok": ok})
     sc.unlocated = tallies["unlocated"]
+    sc.unlocated_missing = tallies["unlocated_missing"]
+    sc.unlocated_changed = tallies["unlocated_changed"]
     sc.verdict_agreement = _ratio(tallies["verdict_ok"], tallies["verdict_n"])
     sc.claim_recall = _ratio(tallies["claim_ok"], tallies["claim_n"])
     sc.non_claim_rejection = _ratio(tallies["nonclaim_ok"], tallies["nonclaim_n"])
@@ -246,9 +262,23 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
     return rows
 
 
+def format_unlocated(sc: Scores) -> str:
+    """The line counting the units left out of the figures ("" when every unit was located).
+
+    The articles figure counts articles (those of `sc.missing`); the other two count units.
+    """
+    if not sc.unlocated:
+        return ""
+    return (f"units not located: {sc.unlocated} (articles missing from the report: "
+            f"{len(set(sc.missing))}; text changed: {sc.unlocated_changed})")
+
+
 def format_scores(sc: Scores) -> str:
-    """Render the figures and the confusion table as text."""
+    """Render the figures and the confusion table as text; unlocated units are counted first."""
     out = []
+    if sc.unlocated:
+        out.append(format_unlocated(sc))
+        out.append("")
     names = ["verdict_agreement", "claim_recall", "non_claim_rejection", "unit_accuracy",
              "problems_caught", "false_alarms"]
     for n in names:
@@ -262,9 +292,6 @@ def format_scores(sc: Scores) -> str:
     if sc.missing:
         out.append("")
         out.append("articles not in the report: " + ", ".join(sorted(sc.missing)))
-    if sc.unlocated:
-        out.append("")
-        out.append(f"units not found in their article (scored as no claim): {sc.unlocated}")
     return "\n".join(out)
 
 
