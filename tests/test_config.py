@@ -238,6 +238,7 @@ def test_bad_option_values_exit_2(in_tmp: Path, mini: Path, options: list, messa
 
 
 def test_show_config_toml_round_trips(in_tmp: Path) -> None:
+    (in_tmp / "reference").mkdir()  # the default reference set is used as it is
     write(in_tmp, {"docs/claimaudit.toml": 'min-score = 61.5\nfail-on = ["contradicted"]\n'
                                            '[per-file-ignores]\n"*faq.md" = ["CA401"]\n'})
     result = CliRunner().invoke(main, ["show-config", "docs"])
@@ -262,6 +263,29 @@ def test_show_config_json(in_tmp: Path) -> None:
     assert doc["values"]["reference"] == ["refs"]
     assert doc["sources"]["reference"] == "cfg/custom.toml"
     assert doc["sources"]["fail-on"] == "default"
+
+
+def test_show_config_shows_the_bundled_packs_when_there_is_no_reference_folder(in_tmp: Path) -> None:
+    """With the default set and no reference/ here, check and audit use every bundled pack:
+    show-config says so instead of printing the unused default ["reference"]."""
+    from claimaudit.packs import bundled_packs
+
+    packs = [str(p) for p in bundled_packs().values()]
+    assert packs
+    result = CliRunner().invoke(main, ["show-config"])
+    assert result.exit_code == 0, result.output
+    line = next(ln for ln in result.stdout.splitlines() if ln.startswith("reference = "))
+    assert line.endswith("# default; no reference/ folder here, so every bundled pack")
+    assert tomllib.loads(result.stdout)["reference"] == packs
+    doc = json.loads(CliRunner().invoke(main, ["show-config", "--format", "json"]).stdout)
+    assert doc["values"]["reference"] == packs
+    assert doc["notes"] == {"reference": "no reference/ folder here, so every bundled pack"}
+    # The set check loads here is the one shown.
+    from claimaudit.cli import _load_reference
+    from claimaudit.config import load_config
+
+    loaded = _load_reference(load_config([], environ=NO_ENV)).paths
+    assert {next(pk for pk in packs if Path(f).is_relative_to(pk)) for f in loaded} == set(packs)
 
 
 def test_show_config_without_any_file(in_tmp: Path) -> None:

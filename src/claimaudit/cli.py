@@ -603,9 +603,25 @@ def diff_cmd(base: str, head: str, fmt: str, config_file: str | None, fail_on: s
 def show_config_cmd(path: str | None, config_file: str | None, fmt: str) -> None:
     """Print the effective configuration for PATH and where each value came from.
 
+    The reference set shown is the one `check` and `audit` would use here: with the
+    default set and no reference/ folder, the bundled packs.
+
     Example: claimaudit show-config docs/ --format json
     """
+    from dataclasses import replace
+
+    from .packs import effective_specs
+    from .reference import ReferenceError
+
     cfg = _load_config((path,) if path else (), config_file, {})
+    try:
+        used = tuple(map(str, effective_specs(cfg.reference, cfg.source_of("reference") != "default")))
+    except ReferenceError as exc:
+        cfg = replace(cfg, reference_note=str(exc))
+    else:
+        if used != tuple(cfg.reference):
+            cfg = replace(cfg, reference=used,
+                          reference_note="no reference/ folder here, so every bundled pack")
     click.echo(cfg.as_json() if fmt == "json" else cfg.as_toml(), nl=False)
 
 

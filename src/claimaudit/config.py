@@ -94,6 +94,9 @@ class Config:
     path: str | None = None  # the config file used, if any
     found_by: str = "none"  # --config | CLAIMAUDIT_CONFIG | discovery | none
     sources: tuple[tuple[str, str], ...] = field(default=())  # (key, origin)
+    # Why `reference` is not the configured value (set by `show-config` when the default
+    # reference/ is absent and the bundled packs are used instead, as `check`/`audit` do).
+    reference_note: str = ""
 
     def settings(self) -> Settings:
         """Return the pipeline settings (matcher threshold, ignores) of this configuration."""
@@ -137,6 +140,7 @@ class Config:
             "found_by": self.found_by,
             "values": self.values(),
             "sources": {k: self.source_of(k) for k in KEYS},
+            "notes": {"reference": self.reference_note} if self.reference_note else {},
         }
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -146,7 +150,8 @@ class Config:
                 else "# config file: none (built-in defaults)")
         lines = [head]
         for key, value in self.values().items():
-            lines.append(f"{key} = {_toml_value(value)}  # {self.source_of(key)}")
+            note = f"; {self.reference_note}" if key == "reference" and self.reference_note else ""
+            lines.append(f"{key} = {_toml_value(value)}  # {self.source_of(key)}{note}")
         return "\n".join(lines) + "\n"
 
 
