@@ -307,7 +307,9 @@ def test_self_audit_never_reads_the_report_folder(in_tmp: Path, formats: str) ->
         assert result.exit_code == 0, result.output
         doc = json.loads((in_tmp / "reports" / "audit.json").read_text())
         assert [a["path"] for a in doc["articles"]] == ["docs/a.md"]
-    assert list((in_tmp / "reports").glob("*.md")) or "html" in formats
+    md = sorted(p.name for p in (in_tmp / "reports").glob("*.md"))
+    assert md == (["summary.md"] if "markdown" in formats else [])
+    assert (in_tmp / "reports" / "index.html").exists() == ("html" in formats)
 
 
 def test_broken_excludes_are_config_errors(in_tmp: Path) -> None:

@@ -145,8 +145,7 @@ def test_eval_on_seed_gold(shared: Path, root: Path, tmp_path: Path, monkeypatch
     assert figures["claim recall"] >= 0.95
     assert figures["non claim rejection"] >= 0.90
     assert figures["problems caught"] >= 0.80
-    # 6 of 87 with the model refitted on the ONNX encoder's embeddings; held out (benchmarks/heldout.py)
-    # the seeds give 5 of 87.
+    # A regression floor only: these articles are in the bundled models' training data.
     assert figures["false alarms"] <= 0.10
 
 
@@ -179,11 +178,15 @@ def test_encoder_reader_rereads_only_matched_claims(mini: Path, monkeypatch) -> 
 
 
 def test_strength_command_reads_with_either_reader() -> None:
-    text = "Magnesium supplementation may reduce chronic low back pain."
+    cases = [("Magnesium supplementation may reduce chronic low back pain.", "2", "[conditional:may reduce]"),
+             ("Magnesium cures back pain.", "4", "[absolute:cures]")]
     for reader in ("lexical", "encoder"):
-        result = CliRunner().invoke(main, ["strength", "--reader", reader, "--explain", text])
-        assert result.exit_code == 0, result.output
-        assert result.output == f"2\t{text}\t[conditional:may reduce]\n"
+        for text, level, cues in cases:
+            result = CliRunner().invoke(main, ["strength", "--reader", reader, "--explain", text])
+            assert result.exit_code == 0, result.output
+            assert result.output == f"{level}\t{text}\t{cues}\n", reader
+        plain = CliRunner().invoke(main, ["strength", "--reader", reader, cases[1][0]])
+        assert plain.output == f"4\t{cases[1][0]}\n", reader
     bad = CliRunner().invoke(main, ["strength", "--reader", "bert", text])
     assert bad.exit_code == 2
 
