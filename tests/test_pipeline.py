@@ -147,6 +147,25 @@ def test_eval_on_seed_gold(shared: Path, root: Path, tmp_path: Path, monkeypatch
     assert figures["problems caught"] >= 0.80
     # A regression floor only: these articles are in the bundled models' training data.
     assert figures["false alarms"] <= 0.10
+    # The README's strength table reports this very audit (lexical reader): keep its row true.
+    counts = {line[:22].strip(): line.split("(")[1].rstrip(")")
+              for line in result.output.splitlines()[:6]}
+    row = next(ln for ln in (root / "README.md").read_text(encoding="utf-8").splitlines()
+               if ln.startswith("| audit of the labelled seed sentences"))
+    lexical = row.split(" | ")[1].replace("*", "")
+    assert lexical == (f"{figures['verdict agreement']:.3f} ({counts['verdict agreement']}), "
+                       f"{counts['false alarms']}"), row
+
+
+def test_readme_counts_the_match_models_features(root: Path) -> None:
+    import re
+
+    from claimaudit.match import FEATURES
+
+    words = {"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+    said = re.findall(r"a logistic model over (\w+) features",
+                      (root / "README.md").read_text(encoding="utf-8"))
+    assert said and all(words.get(w) == len(FEATURES) for w in said), (said, FEATURES)
 
 
 def test_encoder_reader_rereads_only_matched_claims(mini: Path, monkeypatch) -> None:
