@@ -27,6 +27,12 @@ def test_good_entry_loads() -> None:
     assert claim.id == "XX-001" and claim.max_strength == 2
     assert claim.source == "ref.yaml:2"
     assert claim.studies[0].design == "meta-analysis"
+    assert claim.harm is False
+
+
+def test_harm_is_read() -> None:
+    (claim,) = parse_reference_text(GOOD.replace("max_strength: 2", "max_strength: 2\n    harm: true"), "ref.yaml")
+    assert claim.harm is True
 
 
 # fmt: off
@@ -43,6 +49,8 @@ BAD_CASES = [
     ("subject without terms",       ("claims:\n", "subject: {name: walking}\nclaims:\n"), "ref.yaml:1: 'subject' must be a mapping with name and terms"),
     ("subject terms not a list",    ("claims:\n", "subject: {name: walking, terms: walk}\nclaims:\n"), "subject terms must be a non-empty list"),
     ("unknown top-level key",       ("claims:\n", "subjects: walking\nclaims:\n"), "unknown top-level key(s) subjects; allowed: claims, subject"),
+    ("harm not a boolean",          ("max_strength: 2", "max_strength: 2\n    harm: yes please"), "ref.yaml:2: claim 'XX-001': 'harm' must be true or false"),
+    ("harm on a refuted claim",     ("stance: supports", "stance: refutes\n    harm: true"), "'harm: true' needs stance 'supports'"),
 ]
 # fmt: on
 

@@ -62,6 +62,7 @@ LEVELS = [
     pytest.param("A deficiency can directly contribute to back pain", 4, id="4-directly-contribute"),
     pytest.param("In summary, the answer to 'is magnesium good for your spine?' is a resounding yes.", 4,
                  id="4-resounding-yes"),
+    pytest.param("Does magnesium cure back pain? The answer is an emphatic yes.", 4, id="4-emphatic-yes"),
     pytest.param("Magnesium supplements cure insomnia.", 4, id="4-cure"),
     pytest.param("Magnesium is guaranteed to relieve your back pain.", 4, id="4-guaranteed"),
     pytest.param("Magnesium always relieves cramps.", 4, id="4-always"),

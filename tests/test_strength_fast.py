@@ -48,7 +48,7 @@ _WORDS = st.sampled_from([
     "associated", "with", "not", "n't", "doesn't", "no", "evidence", "cures", "a", "cure", "for", "the",
     "is", "are", "was", "directly", "clearly", "proven", "?", ".", ",", ";", "if", "unless", "more",
     "than", "risk", "of", "study", "found", "should", "42", "17%", "zzz", "qux", "é", "İ", "Take",
-    "appears", "lead", "leads", "in", "the", "treatment", "effective", "resounding", "yes",
+    "appears", "lead", "leads", "in", "the", "treatment", "effective", "resounding", "yes", "emphatic",
 ])
 _SENTENCE = st.one_of(st.lists(_WORDS, max_size=30).map(" ".join), st.text(max_size=120))
 
@@ -300,7 +300,7 @@ def _decide_in_full(a, model_level: int, lift: bool = True) -> tuple[int, bool]:
     main = s._main_relation(a, level) if level else None
     negated = s._negated(a, main) if level else False
     if not negated:
-        if any(" ".join(toks[c[1] : c[2]]) == "resounding yes" for c in a.cues if c[0] == "absolute"):
+        if any(toks[c[2] - 1] == "yes" for c in a.cues if c[0] == "absolute" and c[2] - c[1] == 2):
             return 4, False
         if level >= 1:
             for c in a.cues:

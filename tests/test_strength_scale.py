@@ -171,17 +171,25 @@ def test_hedged_wording_never_reads_stronger_than_plain_or_absolute(subject, ver
     assert levels == sorted(levels), list(zip(levels, (hedged, plain, certain)))
 
 
-# Found by the property above with "the risk of ..." as the object: the plain wording reads 1 (the reader
-# takes "risk of" as associative wording and knows no causal "cuts"; for "helps with" its model says 1),
-# the hedged one 2, so the plain claim could pass where the hedged one is flagged. A fix belongs in the
-# reader (lexicon/lift rules), which changes the Yu benchmark figure; recorded here until then.
-@pytest.mark.xfail(strict=True, reason="plain causal verb + 'the risk of' reads as associative (1)")
+# Found by the property above with "the risk of ..." as the object: the plain wording read 1 (the reader
+# took "risk of" as associative wording and knew no causal "cuts"), the hedged one 2, so the plain claim
+# passed where the hedged one was flagged ("Vitamin D supplements cut the risk of dying from cancer").
+# "cut", "slash" and "halve" are causal verbs now.
 @pytest.mark.parametrize(("hedged", "plain"), [
     ("Magnesium can help cut the risk of falls.", "Magnesium cuts the risk of falls."),
-    ("Magnesium may help with the risk of falls.", "Magnesium helps with the risk of falls."),
+    ("Vitamin D may help cut the risk of dying from cancer.", "Vitamin D supplements cut the risk of dying from cancer."),
+    ("A daily pill could slash the risk of stroke.", "A daily pill slashes the risk of stroke."),
+    ("Exercise may halve the risk of falls.", "Exercise halves the risk of falls."),
 ])
-def test_known_inversion_with_risk_of(hedged: str, plain: str) -> None:
-    assert assert_strength(hedged).level <= assert_strength(plain).level
+def test_a_risk_cut_reads_as_strongly_as_its_hedged_form(hedged: str, plain: str) -> None:
+    assert assert_strength(hedged).level <= assert_strength(plain).level == 3
+
+
+# Still open: for "helps with" the reader's model says 1 against 2 for "may help with".
+@pytest.mark.xfail(strict=True, reason="'helps with the risk of' reads as associative (1)")
+def test_known_inversion_with_helps_with_risk_of() -> None:
+    assert (assert_strength("Magnesium may help with the risk of falls.").level
+            <= assert_strength("Magnesium helps with the risk of falls.").level)
 
 
 # --- wording pairs audited end to end -------------------------------------------------------------

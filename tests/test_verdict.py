@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from claimaudit.records import Candidate, Claim, Match, ReferenceClaim, Sentence, Study
@@ -148,7 +150,15 @@ DOUBTS = [
     ("X reduced back pain, but the experiment has been carried out on rats only.", True),
     ("X has only been tested in mice.", True),
     ("X reduces back pain, with inconclusive results in two trials.", True),
+    ("Although X is popular for back pain, the research on it is mixed.", True),
     ("X reduces back pain.", False),
+    # a doubt that is denied, or conceded before the sentence asserts the claim, is not its word
+    ("The evidence is not mixed: X reduces back pain.", False),
+    ("There are no conflicting results: X reduces back pain.", False),
+    ("X reduces back pain not only in rats but also in people.", False),
+    ("Although early findings were mixed, research now proves that X reduces back pain.", False),
+    ("Old studies gave conflicting results, but today we know that X reduces back pain.", False),
+    ("The results were inconclusive; however, X reduces back pain.", False),
     ("A mixed diet of nuts and greens reduces back pain.", False),  # "mixed" of something else
     ("X reduces back pain in rats and in people.", False),
 ]
@@ -162,3 +172,47 @@ def test_a_sentence_that_doubts_the_evidence_is_supported(text: str, doubts: boo
     if doubts:
         assert f.verdict == "supported" and RULES["CA003"].verdict == "supported"
         assert "mixed or limited" in f.reason and f.suggestion == ""
+
+
+# A reference claim that records a harm (`harm: true`: a side effect, a toxicity, a risk) is denied by
+# a claim that calls its subject safe without limit, however hedged (CA303). A safety statement
+# limited to some people or doses, or one that denies safety, does not deny the harm.
+def harm_ref(harm: bool = True) -> ReferenceClaim:
+    return ReferenceClaim(id="XX-001", text="Kidney disease raises the risk of X toxicity.", stance="supports",
+                          grade="strong", max_strength=3, studies=(STUDY,), harm=harm,
+                          supported_wording="People with kidney disease should ask a doctor before taking X.")
+
+
+def read(text: str) -> Claim:
+    from claimaudit.strength import assert_strength
+
+    r = assert_strength(text)
+    return replace(claim(text, r.level, r.negated), cues=r.cues)
+
+
+SAFETY = [
+    ("X is safe for people with kidney disease.", True),
+    ("People with kidney disease can safely take X.", True),
+    ("X may be completely safe for people with kidney disease.", True),
+    ("X has no side effects, even in kidney disease.", True),
+    ("X is not safe for people with kidney disease.", False),
+    ("X is safe for most people at recommended doses.", False),
+    ("This is the maximum amount of X considered safe for the majority of healthy people.", False),
+    ("X is safe up to 350 mg a day, even in kidney disease.", False),
+    ("Kidney disease raises the risk of X toxicity.", False),
+    ("There is no evidence that X is safe for people with kidney disease.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "denies"), SAFETY, ids=[s[0] for s in SAFETY])
+def test_calling_a_recorded_harm_safe_is_contradicted(text: str, denies: bool) -> None:
+    f = decide(read(text), MATCHED, harm_ref())
+    assert (f.rule == "CA303") is denies, (f.rule, f.reason)
+    if denies:
+        assert f.verdict == "contradicted" == RULES["CA303"].verdict
+        assert "records a harm" in f.reason and f.suggestion.startswith("People with kidney disease")
+
+
+def test_a_safety_claim_on_an_entry_without_harm_is_judged_as_worded() -> None:
+    f = decide(read("X is safe for people with kidney disease."), MATCHED, harm_ref(harm=False))
+    assert (f.verdict, f.rule) == ("supported", "CA001")

@@ -5,7 +5,7 @@ and returns text; none prints or writes. What each shows:
 
 | verdict | SARIF `level` | GitHub command | JUnit |
 |---|---|---|---|
-| contradicted (CA301, CA302) | error | `::error` | failure |
+| contradicted (CA301, CA302, CA303) | error | `::error` | failure |
 | overstated (CA201, CA202) | warning | `::warning` | failure |
 | unverified (CA401, CA402) | note | `::notice` | pass |
 | unverified worded as a cure, guarantee, proof or blanket safety (CA403) | warning | `::warning` | pass |

@@ -58,7 +58,7 @@ def entry_dict(claim: ReferenceClaim, doc: Mapping[str, Any] | None = None,
         "key_terms": [list(g) for g in claim.key_terms], "stance": claim.stance,
         "grade": claim.grade, "max_strength": claim.max_strength,
         "allowed_strength": allowed_strength(claim.grade, claim.stance),
-        "overreach": list(claim.overreach), "supported_wording": claim.supported_wording,
+        "overreach": list(claim.overreach), "harm": claim.harm, "supported_wording": claim.supported_wording,
         "note": claim.note, "studies": [study_dict(s) for s in claim.studies],
         "report": report_path, "matched": matched_sentences(doc, claim.id),
     }
@@ -92,6 +92,8 @@ def render_entry(d: Mapping[str, Any], width: int = 88) -> str:
         field("variants" if i == 0 else "", "- " + v)
     if d["overreach"]:
         field("overreach", ", ".join(d["overreach"]))
+    if d.get("harm"):
+        field("harm", "records a harm: a claim calling it safe without limit is contradicted (CA303)")
     if not d["studies"]:
         field("studies", "none (no study found either way)")
     for i, s in enumerate(d["studies"]):

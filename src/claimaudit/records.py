@@ -181,6 +181,7 @@ class ReferenceClaim:
     subject: str = ""  # what the claim is about ("magnesium"), from its file's `subject:`
     subject_terms: tuple[str, ...] = ()  # words that mention the subject (word prefixes)
     pack: str = ""  # the name of the pack it belongs to ("" outside any pack)
+    harm: bool = False  # the claim records a harm (a side effect, a toxicity, a risk) of its subject
 
 
 @dataclass(frozen=True)

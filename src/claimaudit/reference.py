@@ -37,7 +37,7 @@ MANIFEST_KNOWN = frozenset(MANIFEST_REQUIRED + ("subject",))
 REQUIRED = ("id", "text", "stance", "grade", "max_strength", "studies")
 KNOWN = frozenset(
     REQUIRED
-    + ("variants", "key_terms", "overreach", "supported_wording", "note", "topic")
+    + ("variants", "key_terms", "overreach", "supported_wording", "note", "topic", "harm")
 )
 STUDY_REQUIRED = ("citation", "design")
 STUDY_KNOWN = frozenset(STUDY_REQUIRED + ("year", "n", "finding", "pmid", "doi", "url", "source_type",
@@ -402,6 +402,12 @@ def _claim(item: Any, path: str, line: int | None, study_lines: list[int] | None
     ):
         raise _fail(path, line, f"{label}: 'key_terms' must be a list of non-empty lists of terms")
     key_terms = tuple(tuple(t.strip().lower() for t in g) for g in key_terms_raw)
+    harm = item.get("harm", False)
+    if not isinstance(harm, bool):
+        raise _fail(path, line, f"{label}: 'harm' must be true or false (whether the claim records a harm)")
+    if harm and item["stance"] != "supports":
+        raise _fail(path, line, f"{label}: 'harm: true' needs stance 'supports' (a harm the evidence "
+                    "records); drop it or fix the stance")
     return ReferenceClaim(
         id=cid,
         text=str(item["text"]).strip(),
@@ -416,6 +422,7 @@ def _claim(item: Any, path: str, line: int | None, study_lines: list[int] | None
         note=str(item.get("note") or "").strip(),
         source=f"{path}:{line or 0}",
         topic=str(item.get("topic") or ""),
+        harm=harm,
     )
 
 

@@ -157,7 +157,7 @@ delay accelerate mitigate ameliorate counteract offset resolve resolve shorten p
 disrupt deplete replenish correct normalize stabilize repair harm hurt endanger hinder hamper impede
 facilitate enable confer yield achieve save kill destroy combat fight drive mediate determine shape
 decline minimize maximize optimize optimise raise manage limit curb avert avoid slow stop
-intensify amplify heighten sharpen dampen lift spur activate deactivate trigger accompany
+intensify amplify heighten sharpen dampen lift spur activate deactivate trigger accompany cut slash halve
 """.split()
 
 # Multi-word causal phrases (first word is inflected).
@@ -230,7 +230,10 @@ conclusive directly completely permanently miracle miraculous absolutely foolpro
 """.split()
 
 _ABSOLUTE_PHRASES = [
-    "resounding yes", "no doubt", "without doubt", "without a doubt", "beyond doubt",
+    # an emphatic yes, answering the question an article asks ("Can magnesium cure back pain? The
+    # answer is a resounding yes"): certainty about the relation the question names
+    "resounding yes", "emphatic yes", "definite yes", "definitive yes", "unequivocal yes",
+    "unqualified yes", "absolute yes", "no doubt", "without doubt", "without a doubt", "beyond doubt",
     "beyond any doubt", "for sure", "a cure for", "the cure for", "100% effective", "100% guaranteed",
     "100% proven", "100% safe", "100 percent effective", "works every time",
 ]
@@ -1075,8 +1078,8 @@ def _decide(a: _Analysis, model_level: int, lift: bool = True) -> tuple[int, boo
     main = _main_relation(a, level) if level and not _RELATION_KINDS.isdisjoint(kinds) else None
     negated = _negated(a, main) if main is not None else False
     if not negated and absolute:
-        if any(" ".join(toks[c[1] : c[2]]) == "resounding yes" for c in cues if c[0] == "absolute"):
-            return 4, False
+        if any(toks[c[2] - 1] == "yes" for c in cues if c[0] == "absolute" and c[2] - c[1] == 2):
+            return 4, False  # an emphatic yes (_ABSOLUTE_PHRASES): certain whatever else the sentence reads
         if level >= 1:
             for c in cues:
                 if c[0] != "absolute":

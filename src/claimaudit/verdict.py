@@ -54,6 +54,10 @@ RULES: dict[str, Rule] = {
         Rule("CA302", "denies-supported", "contradicted",
              "The claim negates what the evidence supports.",
              "'Magnesium plays no part in nerve function.'"),
+        Rule("CA303", "denies-harm", "contradicted",
+             "The claim calls its subject safe (blanket safety) where the evidence records a harm: a "
+             "side effect, a toxicity or a risk.",
+             "'Magnesium is safe for people with kidney disease.'"),
         Rule("CA402", "no-evidence", "unverified",
              "The claim matches a reference entry recorded as having no study either way.",
              "'Staying hydrated improves magnesium absorption.'"),
@@ -105,9 +109,35 @@ _EVIDENCE_DOUBT = re.compile(
 )
 
 
+# A doubt that is denied ("the evidence is not mixed", "no conflicting results", "not only in rats").
+_DOUBT_DENIED = re.compile(r"\b(?:not|no\s+longer|never|hardly|far\s+from)\b|n[’']t\b", re.IGNORECASE)
+_DENIED_BEFORE = re.compile(r"\b(?:no|not|never|without)\s+$", re.IGNORECASE)
+# What sets a doubt aside and makes the rest of the sentence its assertion: a concessive clause that
+# opens the sentence ("Although early findings were mixed, ..."), or a contrast after the doubt
+# ("Old studies gave conflicting results, but today we know ...").
+_CONCESSIVE_OPENING = re.compile(
+    r"^\W*(?:although|though|even\s+though|while|whilst|whereas|despite|in\s+spite\s+of)\b[^,;:]*[,;:]",
+    re.IGNORECASE)
+_CONTRAST = re.compile(r"\b(?:but|however|yet|nevertheless|nonetheless|even\s+so)\b", re.IGNORECASE)
+
+
 def doubts_evidence(text: str) -> bool:
-    """Return whether `text` says the evidence is mixed, inconclusive or only from animals."""
-    return _EVIDENCE_DOUBT.search(text) is not None
+    """Return whether `text` says the evidence is mixed, inconclusive or only from animals.
+
+    The doubt must be the sentence's own word on the evidence: not denied ("the evidence is not
+    mixed"), and not a concession that the rest of the sentence overrides ("Although early findings
+    were mixed, research now proves ...", "Results were conflicting, but today we know ...").
+    """
+    opening = _CONCESSIVE_OPENING.match(text)
+    for m in _EVIDENCE_DOUBT.finditer(text):
+        if _DOUBT_DENIED.search(m.group()) or _DENIED_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        if opening and m.end() <= opening.end():
+            continue
+        if _CONTRAST.search(text, m.end()):
+            continue
+        return True
+    return False
 
 
 def reference_negated(text: str, reader: str = "lexical") -> bool:
@@ -179,6 +209,13 @@ def decide(claim: Claim, match: Match, ref: ReferenceClaim | None, reader: str =
     # that matched (a variant may be phrased negatively: "is not well absorbed").
     negated = (claim.negated != reference_negated(ref.text, reader)
                and claim.negated != reference_negated(match.best.matched_text or ref.text, reader))
+    if ref.harm and calls_safe(claim):
+        # "Magnesium is safe for people with kidney disease" against "Kidney disease raises the risk
+        # of hypermagnesaemia": the claim denies the harm the evidence records, in other words.
+        return Finding(
+            verdict="contradicted", rule="CA303",
+            reason=f"{basis} The claim calls it safe; the evidence records a harm.",
+            suggestion=suggest(ref), **common)
     if doubts_evidence(claim.sentence.prose):
         return Finding(verdict="supported", rule="CA003",
                        reason=f"{basis} The claim says the evidence is mixed or limited, as it is.",
@@ -278,7 +315,8 @@ _STRONG_WORDING: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                            r"safe|safe\s+(?:for|in|to|during|with|at)\b|(?:is|are) safe\.|"
                            r"risk[- ]free|(?:is|are|be)\s+(?:completely\s+|totally\s+|entirely\s+)?"
                            r"harmless|no side[- ]effects|without (?:any )?side[- ]effects|"
-                           r"non-?toxic|cannot overdose|can't overdose|impossible to overdose)"),
+                           r"non-?toxic|cannot overdose|can't overdose|impossible to overdose|"
+                           r"safely\s+(?:take|use|consume|drink|supplement))"),
     )
 )
 
@@ -299,7 +337,9 @@ _NEGATIVE_SAFETY = re.compile(
 # Qualifiers that limit a safety statement to some people or doses: not blanket.
 _SAFETY_LIMITS = re.compile(
     r"\b(?:most|many|some|generally|usually|typically|often|in moderation|as directed|"
-    r"recommended (?:dose|doses|amounts?)|at (?:normal|usual|low) doses?|healthy adults)\b",
+    r"recommended (?:dose|doses|amounts?)|at (?:normal|usual|low) doses?|healthy adults|"
+    # a safe amount is a limit: "the maximum amount considered safe", "safe up to 350 mg"
+    r"(?:the )?majority|maximum|upper (?:limit|level)|up to \d)\b",
     re.IGNORECASE)
 
 
@@ -334,14 +374,7 @@ def strong_wording(claim: Claim) -> str | None:
     text = claim.sentence.text
     folded = fold(text)
     if claim.negated:
-        # "Ginger has no side effects" is read as negated, but its only negation is the
-        # blanket-safety phrase itself; any other negation ("no evidence that ...") denies.
-        m = _NEGATIVE_SAFETY_C.search(text, folded)
-        negations = [c for c in claim.cues if c.kind == "negation"]
-        if (m is None or _SAFETY_LIMITS_C.search(text, folded) or not negations
-                or any(not (m.start() <= c.start and c.end <= m.end()) for c in negations)):
-            return None
-        return "blanket safety"
+        return "blanket safety" if calls_safe(claim) else None
     for family, pattern, needs in _STRONG_WORDING_SEARCH:
         if folded is not None and not any(n in folded for n in needs):
             continue
@@ -352,6 +385,27 @@ def strong_wording(claim: Claim) -> str | None:
                                    for c in claim.cues):
         return "absolute"
     return None
+
+
+def calls_safe(claim: Claim) -> bool:
+    """Return whether a claim calls its subject safe without limit, however hedged ("is safe for
+    people with ...", "has no side effects", "can safely take", "may be completely safe").
+
+    A statement limited to some people or doses ("safe for most adults") does not; nor does a
+    denied one ("is not safe for ..."), though "has no side effects" does, whose only negation is
+    the safety phrase itself (any other negation, "no evidence that ...", denies).
+    """
+    text = claim.sentence.text
+    folded = fold(text)
+    if _SAFETY_LIMITS_C.search(text, folded):
+        return False
+    if claim.negated:
+        m = _NEGATIVE_SAFETY_C.search(text, folded)
+        negations = [c for c in claim.cues if c.kind == "negation"]
+        return bool(m is not None and negations
+                    and all(m.start() <= c.start and c.end <= m.end() for c in negations))
+    _, pattern, needs = _STRONG_WORDING_SEARCH[-1]
+    return (folded is None or any(n in folded for n in needs)) and pattern.search(text, folded) is not None
 
 
 def strong_unverified(finding: Finding) -> Finding:
