@@ -26,12 +26,15 @@ Unreadable files become report errors, as in `pipeline.audit` (both call
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import itertools
 import multiprocessing
 import os
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -278,10 +281,16 @@ class _Runner:
         preload_strength()
         ctx = _mp_context()
         cache_args = (str(self.cache.root), self.cache.context) if self.cache else None
-        self.pool = ctx.Pool(workers, initializer=_init_worker, initargs=(auditor, cache_args))
+        with _frozen_heap():
+            self.pool = ctx.Pool(workers, initializer=_init_worker, initargs=(auditor, cache_args))
         self.workers = workers
         chunk = max(1, min(16, len(misses) // (workers * 8)))
-        return self.pool.imap(_work, misses, chunksize=chunk)
+        # The last files go one at a time: with chunks to the end, one worker could be left auditing a
+        # last chunk of 16 articles (about 0.15 s) while the others have nothing left to do. Both `imap`s
+        # are queued now, in order, and read one after the other: the results still come in path order.
+        bulk = _tail_start(len(misses), workers, chunk)
+        return itertools.chain(self.pool.imap(_work, misses[:bulk], chunksize=chunk),
+                               self.pool.imap(_work, misses[bulk:], chunksize=1))
 
     def audit_here(self, path: str, shown: str) -> ArticleOutput | InputError:
         return _audit_render(self.auditor(), self.cache, path, shown)
@@ -297,6 +306,33 @@ class _Runner:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Fork the workers with every object alive (the Auditor: reference set, matcher, models,
+    compiled patterns, modules) frozen out of the cyclic garbage collector's reach (`gc.freeze`).
+
+    A worker inherits them for the whole audit; unfrozen, each of its full collections walked all of
+    them again, writing to every object's header and so copying the parent's memory page by page
+    (the use the `gc` module's documentation gives for `gc.freeze`). The workers keep them frozen;
+    this process unfreezes them as soon as the workers are started. Nothing else changes: the frozen
+    objects are alive anyway. Left as it is when the collector is off or objects are frozen already.
+    """
+    if not gc.isenabled() or gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _tail_start(n: int, workers: int, chunk: int) -> int:
+    """Return the index of the first file sent on its own: two chunks' worth per worker from the end
+    (0 when the chunks are single files anyway)."""
+    return 0 if chunk == 1 else max(0, n - 2 * workers * chunk)
 
 
 def _mp_context() -> Any:
