@@ -37,6 +37,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from .records import Candidate, Match, ReferenceSet
+from .reference import is_symbol
 from .regexes import word_alternation
 from .tfidf import TfidfIndex
 
@@ -476,11 +477,15 @@ class Matcher:
             self._claims_of_label.setdefault(claim.subject, []).append(ci)  # type: ignore[arg-type]
         self._claims_of_label = {k: np.array(v, dtype=np.int64) for k, v in self._claims_of_label.items()}
         terms: dict[str, set[str]] = {}
+        symbols: dict[str, set[str]] = {}
         for claim in reference.claims:
             if claim.subject:
-                terms.setdefault(claim.subject, set()).update(claim.subject_terms)
+                terms.setdefault(claim.subject, set()).update(t for t in claim.subject_terms if not is_symbol(t))
+                symbols.setdefault(claim.subject, set()).update(t for t in claim.subject_terms if is_symbol(t))
         self.subjects = tuple(sorted(terms))
         self._subject_index = KeyTermIndex([(tuple(sorted(terms[n])),) for n in self.subjects])
+        # subjects named by a symbol ("Mg"), matched as written (`symbol_pattern`)
+        self._symbols = tuple((n, symbol_pattern(sorted(symbols[n]))) for n in self.subjects if symbols[n])
         self.use_embeddings = self.settings.embeddings and self.model.embeddings
         self.doc_emb = embed(self.doc_text) if self.use_embeddings and self.doc_text else None
         if self.doc_emb is None:
@@ -496,6 +501,8 @@ class Matcher:
                 for g in groups_at[m.group(1)]:
                     for si in index.claims_of_group[g]:
                         counts[self.subjects[si]] += 1
+        for name, pattern in self._symbols:
+            counts[name] += sum(1 for _ in pattern.finditer(text))
         return counts
 
     def about(self, mentions: dict[str, int], words: int | None = None) -> frozenset[str]:
@@ -511,8 +518,20 @@ class Matcher:
                          if k >= s.subject_mentions or (short and k >= 1))
 
     def named(self, text: str) -> set[str]:
-        """Return the subjects `text` names."""
-        return {self.subjects[i] for i in self._subject_index.passing(text.lower())}
+        """Return the subjects `text` names (by a term, or by a symbol such as "Mg")."""
+        named = {self.subjects[i] for i in self._subject_index.passing(text.lower())}
+        for name, pattern in self._symbols:
+            if name not in named and pattern.search(text):
+                named.add(name)
+        return named
+
+    def with_symbol_names(self, text: str) -> str:
+        """Return `text` with the name of each subject it names by a symbol added after it
+        ("the efficacy of Mg" -> "the efficacy of Mg magnesium"), for key-term look-up."""
+        for name, pattern in self._symbols:
+            if pattern.search(text):
+                text = pattern.sub(lambda m, n=name: f"{m.group(0)} {n}", text)
+        return text
 
     def _scope(self, text: str, about: frozenset[str] | None, previous: str = "",
                named: Callable[[str], set[str]] | None = None) -> set[str] | None:
@@ -623,7 +642,7 @@ class Matcher:
             else:
                 em_doc = np.zeros(len(self.doc_text))
                 em_claim = np.zeros(n_claims)
-            hit = self._hit_groups(_lower_for_terms(texts[i]))
+            hit = self._hit_groups(_lower_for_terms(self.with_symbol_names(texts[i])))
             # A claim without a subject has nothing but its key terms to say what it is about:
             # it is considered only for sentences that have all of them.
             keep = [ci for ci in cands if self.reference.claims[ci].subject
@@ -770,6 +789,13 @@ def clauses(text: str, min_words: int = 4) -> list[str]:
     pieces = [text[:opening.end()].rstrip(", "), text[opening.end():]] if opening else [text]
     parts = [p for piece in pieces for p in _CLAUSE_BREAK.split(piece) if p and len(p.split()) >= min_words]
     return [text] + (parts if len(parts) > 1 else [])
+
+
+def symbol_pattern(symbols: Sequence[str]) -> re.Pattern[str]:
+    """Return the pattern of subject symbols ("Mg"): each as written, a whole word (a charge may
+    follow: "Mg2+", "Mg²⁺"), not right after a number ("400 Mg" is milligrams on a label)."""
+    alternation = "|".join(re.escape(s) for s in sorted(symbols, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?<!\d )(?:{alternation})(?![A-Za-z])")
 
 
 def _lower_for_terms(text: str) -> str:

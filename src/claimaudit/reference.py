@@ -324,7 +324,14 @@ def _subject(value: Any, path: str) -> tuple[str, tuple[str, ...]]:
     if not isinstance(terms, list) or not terms or not all(
             isinstance(t, str) and t.strip() for t in terms):
         raise _fail(path, 1, f"subject terms must be a non-empty list of words; {hint}")
-    return name.strip().lower(), tuple(t.strip().lower() for t in terms)
+    # A term written with a capital letter is a symbol, matched as written ("Mg"; see
+    # `match.symbol_pattern`); the others are lower-case word prefixes.
+    return name.strip().lower(), tuple(t.strip() if is_symbol(t.strip()) else t.strip().lower() for t in terms)
+
+
+def is_symbol(term: str) -> bool:
+    """Return whether a subject term is a symbol ("Mg"): written with a capital letter, matched as written."""
+    return any(ch.isupper() for ch in term)
 
 
 def _parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
