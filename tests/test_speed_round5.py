@@ -5,7 +5,7 @@ indexed under the text's tokens, must give the text the loop over every rule (`p
 then `pattern.sub`) gives, and so must `normalize` as a whole. In the claim rules, `claims._about_the_article`
 (META's wordings searched where one of their opening words starts, its opening only at the start) must
 answer as `META.search` does, `claims._recommends` (no wording tried when the text has none of their
-words) as `RECOMMENDATION.search`, and `claims._topic_label` (no ":", no match) must match what
+words) as `RECOMMENDATION.search`, and `claims.topic_label` (no ":", no match) must match what
 `TOPIC_LABEL.match` matches.
 """
 
@@ -114,7 +114,7 @@ def _same_rule_answers(text: str) -> None:
     assert claims._about_the_article(text, folded, runs) == (claims.META.search(text) is not None), text
     assert claims._recommends(text, folded, runs) == (claims.RECOMMENDATION.search(text) is not None), text
     want = claims.TOPIC_LABEL.match(text)
-    got = claims._topic_label(text)
+    got = claims.topic_label(text)
     assert (got and got.span()) == (want and want.span()), text
 
 

@@ -257,7 +257,7 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
         return "reference-list"  # a bibliography entry outside a "References" section
     if _DESIGN_SECTION.match(text):
         return "research-activity"  # "METHODS: a three-arm randomized trial of ..."
-    label = _topic_label(text)
+    label = topic_label(text)
     if label and sentence.block in ("list-item", "paragraph", "faq"):
         text = text[label.end():]  # "Stay Hydrated: Water helps ..." is judged on its statement
     words = text.split(None, 6)  # at most 7: only whether there are < 3, >= 4 or <= 6 words is read
@@ -316,7 +316,7 @@ _ANAPHOR_C = Caseless(_ANAPHOR)
 TOPIC_LABEL = re.compile(r"^\W*(?:\*\*[^*\n]{1,60}\*\*\s*:|[A-Z][\w'’-]*(?:[ \t]+[\w'’&/()-]+){0,5}[ \t]*:)\s+(?=\S)")
 
 
-def _topic_label(text: str) -> re.Match[str] | None:
+def topic_label(text: str) -> re.Match[str] | None:
     """Return `TOPIC_LABEL.match(text)`: every match holds a ":" (both of its forms end in one),
     so a text without one is not matched (most units have none)."""
     return TOPIC_LABEL.match(text) if ":" in text else None
@@ -348,7 +348,7 @@ def match_text(sentence: Sentence, topic: str, previous: str = "") -> str:
         text = f"{previous} {text}"
     if topic:
         text = _PRONOUN_SUBJECT.sub(lambda m: m.group(1) + topic, text, count=1)
-    if sentence.block == "list-item" and sentence.lead_in and not _topic_label(sentence.prose):
+    if sentence.block == "list-item" and sentence.lead_in and not topic_label(sentence.prose):
         text = f"{sentence.lead_in} {text}"
     if (topic and not _topic_pattern(topic).search(text)
             and _ANAPHOR_C.search(text, fold(text))):

@@ -25,7 +25,7 @@ import numpy as np
 
 from . import claimness
 from .claimness import ClaimModel, bundled_claim_model
-from .claims import TOPIC_LABEL, read_claims, reread
+from .claims import topic_label, read_claims, reread
 from .ingest import SUFFIXES, IngestError, os_error_reason, read_article
 from .match import MATCHER_NAME, Matcher, MatchSettings, bundled_model, embed
 from .records import (
@@ -354,10 +354,11 @@ class Auditor:
     def read(self, article: Article) -> tuple[list[Sentence], tuple[Claim, ...], frozenset[str] | None]:
         """Segment an article and read its claims; return them with the subjects it is about."""
         sentences = segment(article)
+        words = len(article.text.split())
         names_one = True  # the article names a subject (or none is declared: every claim in scope)
         if self.matcher.subjects:
             mentions = self.matcher.subject_mentions(article.text)
-            about = self.matcher.about(mentions, len(article.text.split()))
+            about = self.matcher.about(mentions, words)
             topic = max(sorted(about), key=lambda n: mentions[n]) if about else ""
             names_one = any(mentions.values())
         else:  # no subject declared: the commonest subject-like key term, every claim in scope
@@ -367,7 +368,7 @@ class Auditor:
             # An article that never names a subject has no claim in a subject's scope (its pronouns
             # resolve to no topic either): nothing to embed, nothing to look for.
             claims = claimness.apply(claims, self.settings.claim_model or bundled_claim_model(),
-                                     len(article.text.split()), self.settings.match.short_text_words,
+                                     words, self.settings.match.short_text_words,
                                      semantic=(lambda idx: self.in_scope_embeddings(claims, idx, about))
                                      if names_one else None)
         return sentences, claims, about
@@ -393,7 +394,7 @@ class Auditor:
         "Stress: ...") starts a new topic: the unit before it says nothing of what it is about.
         """
         before = ["", *(c.match_text or c.sentence.text for c in claims[:-1])] if claims else []
-        return ["" if TOPIC_LABEL.match(c.sentence.prose) else b for c, b in zip(claims, before)]
+        return ["" if topic_label(c.sentence.prose) else b for c, b in zip(claims, before)]
 
     @classmethod
     def match_inputs(cls, claims: Sequence[Claim]) -> tuple[list[str], list[str], list[str]]:
