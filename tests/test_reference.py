@@ -49,6 +49,7 @@ BAD_CASES = [
     ("subject without terms",       ("claims:\n", "subject: {name: walking}\nclaims:\n"), "ref.yaml:1: 'subject' must be a mapping with name and terms"),
     ("subject terms not a list",    ("claims:\n", "subject: {name: walking, terms: walk}\nclaims:\n"), "subject terms must be a non-empty list"),
     ("unknown top-level key",       ("claims:\n", "subjects: walking\nclaims:\n"), "unknown top-level key(s) subjects; allowed: claims, subject"),
+    ("lower-case symbol",           ("claims:\n", "subject: {name: walking, terms: [walk], symbols: [wk]}\nclaims:\n"), "subject symbols must be a list of symbols written with their capitals"),
     ("harm not a boolean",          ("max_strength: 2", "max_strength: 2\n    harm: yes please"), "ref.yaml:2: claim 'XX-001': 'harm' must be true or false"),
     ("harm on a refuted claim",     ("stance: supports", "stance: refutes\n    harm: true"), "'harm: true' needs stance 'supports'"),
 ]

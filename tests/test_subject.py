@@ -110,8 +110,8 @@ def test_a_labelled_unit_starts_a_topic_of_its_own(auditor, label) -> None:
     assert not candidates(f"{intro}{lead}\n\n- {label}{LACK}\n- Less cramping.\n", LACK)
 
 
-# A subject term written with a capital letter is a symbol, matched as written ("Mg" names magnesium
-# in scientific writing); "mg" and "400 Mg" are milligrams.
+# A subject's symbol (`symbols: [Mg]`) is matched as written ("Mg" names magnesium in scientific
+# writing); "mg" and "400 Mg" are milligrams.
 @pytest.mark.parametrize(("text", "names"), [
     ("The level of evidence for the efficacy of Mg in reducing pain is modest.", True),
     ("Mg²⁺ blocks NMDA receptors.", True),
@@ -131,9 +131,9 @@ def test_a_symbol_keeps_its_case_and_counts_toward_key_terms(auditor) -> None:
     from claimaudit.reference import parse_reference_text
 
     (claim,) = parse_reference_text(
-        "subject: {name: magnesium, terms: [magnesium, Mg]}\nclaims:\n  - id: XX-001\n    text: t\n"
+        "subject: {name: magnesium, terms: [magnesium, Mineral], symbols: [Mg]}\nclaims:\n  - id: XX-001\n    text: t\n"
         "    stance: supports\n    grade: strong\n    max_strength: 3\n    studies:\n"
         "      - {citation: C, design: D}\n", "ref.yaml")
-    assert claim.subject_terms == ("magnesium", "Mg")
+    assert claim.subject_terms == ("magnesium", "mineral", "Mg")  # terms lower case, symbols as written
     assert auditor.matcher.with_symbol_names("the efficacy of Mg in pain") == "the efficacy of Mg magnesium in pain"
     assert auditor.matcher.with_symbol_names("250 mg a day") == "250 mg a day"

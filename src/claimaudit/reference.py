@@ -316,21 +316,27 @@ def _subject(value: Any, path: str) -> tuple[str, tuple[str, ...]]:
     if value is None:
         return "", ()
     hint = "write subject: {name: magnesium, terms: [magnesium, hypomagnes]}"
-    if not isinstance(value, dict) or set(value) != {"name", "terms"}:
-        raise _fail(path, 1, f"'subject' must be a mapping with name and terms; {hint}")
+    if not isinstance(value, dict) or not {"name", "terms"} <= set(value) <= {"name", "terms", "symbols"}:
+        raise _fail(path, 1, f"'subject' must be a mapping with name and terms (and optionally symbols); {hint}")
     name, terms = value["name"], value["terms"]
     if not isinstance(name, str) or not name.strip():
         raise _fail(path, 1, f"subject name must be text; {hint}")
     if not isinstance(terms, list) or not terms or not all(
             isinstance(t, str) and t.strip() for t in terms):
         raise _fail(path, 1, f"subject terms must be a non-empty list of words; {hint}")
-    # A term written with a capital letter is a symbol, matched as written ("Mg"; see
-    # `match.symbol_pattern`); the others are lower-case word prefixes.
-    return name.strip().lower(), tuple(t.strip() if is_symbol(t.strip()) else t.strip().lower() for t in terms)
+    symbols = value.get("symbols", [])
+    if not isinstance(symbols, list) or not all(isinstance(s, str) and is_symbol(s.strip()) for s in symbols):
+        raise _fail(path, 1, "subject symbols must be a list of symbols written with their capitals, matched "
+                    "as written (symbols: [Mg]); a lower-case word belongs in terms")
+    # Terms are lower-case word prefixes; symbols ("Mg") are kept as written and matched so
+    # (`match.symbol_pattern`). Both go in one tuple: a symbol is the entry with a capital.
+    return name.strip().lower(), (tuple(t.strip().lower() for t in terms)
+                                  + tuple(dict.fromkeys(s.strip() for s in symbols)))
 
 
 def is_symbol(term: str) -> bool:
-    """Return whether a subject term is a symbol ("Mg"): written with a capital letter, matched as written."""
+    """Return whether a subject term is a symbol ("Mg", from `symbols:`): it has a capital letter
+    (terms are stored lower case)."""
     return any(ch.isupper() for ch in term)
 
 
