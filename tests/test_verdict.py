@@ -151,6 +151,12 @@ DOUBTS = [
     ("X has only been tested in mice.", True),
     ("X reduces back pain, with inconclusive results in two trials.", True),
     ("Although X is popular for back pain, the research on it is mixed.", True),
+    # evidence said to be thin
+    ("The level of evidence for the efficacy of X in reducing back pain is globally modest.", True),
+    ("X may ease back pain, but more research is needed.", True),
+    ("Preliminary research suggests X eases back pain.", True),
+    ("Additional clinical trials are needed to confirm that X reduces back pain.", True),
+    ("Although the evidence is limited, research now proves that X reduces back pain.", False),
     ("X reduces back pain.", False),
     # a doubt that is denied, or conceded before the sentence asserts the claim, is not its word
     ("The evidence is not mixed: X reduces back pain.", False),

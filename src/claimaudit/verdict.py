@@ -38,7 +38,7 @@ RULES: dict[str, Rule] = {
              "The claim denies something the evidence refutes or has not shown.",
              "'Magnesium does not prevent ordinary cramps.'"),
         Rule("CA003", "supported-doubt", "supported",
-             "The claim says the evidence for it is mixed, inconclusive or only from animals, "
+             "The claim says the evidence for it is mixed, inconclusive, thin or only from animals, "
              "which agrees with evidence that does not carry it.",
              "'Research on magnesium for cramps has been mixed.'"),
         Rule("CA201", "strength-overstated", "overstated",
@@ -95,7 +95,8 @@ def _scoped_denial(claim: Claim, match: Match, ref: ReferenceClaim, reader: str)
 
 
 # What a sentence says of the evidence itself, when it says it is weak: findings that are mixed or
-# conflicting, results that are inconclusive, an effect seen only in animals. Such a sentence agrees
+# conflicting, results that are inconclusive, evidence that is limited or preliminary ("more research
+# is needed"), an effect seen only in animals. Such a sentence agrees
 # with evidence that is not good enough to carry the claim, whatever words of the claim it repeats.
 _EVIDENCE_DOUBT = re.compile(
     r"\b(?:findings|results|evidence|research|studies|data|trials|conclusions|outcomes)\b"
@@ -104,7 +105,14 @@ _EVIDENCE_DOUBT = re.compile(
     r"(?:findings|results|evidence|research|data|conclusions|outcomes)\b"
     r"|\b(?:only|solely|just)\s+(?:been\s+)?(?:(?:tested|studied|seen|shown|done|carried\s+out)\s+)?"
     r"(?:in|on)\s+(?:the\s+)?(?:rats|mice|animals|rodents|cells|test\s+tubes)\b"
-    r"|\b(?:in|on)\s+(?:the\s+)?(?:rats|mice|animals|rodents)\s+only\b",
+    r"|\b(?:in|on)\s+(?:the\s+)?(?:rats|mice|animals|rodents)\s+only\b"
+    # evidence said to be thin: "the evidence is limited", "preliminary research", "more research is needed"
+    r"|\b(?:evidence|research|data|studies|trials|findings)\b[^.;:]{0,80}?\b(?:is|are|remains?|was|were)\s+"
+    r"(?:still\s+|very\s+|globally\s+|rather\s+|quite\s+)?(?:limited|weak|scarce|sparse|preliminary|modest|"
+    r"insufficient|lacking|low[- ]quality|not\s+(?:very\s+)?(?:strong|robust|numerous|conclusive))\b"
+    r"|\b(?:limited|weak|scarce|sparse|preliminary|insufficient|low[- ]quality)\s+(?:evidence|research|data)\b"
+    r"|\b(?:more|further|additional)\s+(?:\w+\s+)?(?:research|studies|trials|evidence)\s+(?:is|are)\s+"
+    r"(?:still\s+)?needed\b",
     re.IGNORECASE,
 )
 
