@@ -130,7 +130,7 @@ _CONTRAST = re.compile(r"\b(?:but|however|yet|nevertheless|nonetheless|even\s+so
 
 
 def doubts_evidence(text: str) -> bool:
-    """Return whether `text` says the evidence is mixed, inconclusive or only from animals.
+    """Return whether `text` says the evidence is mixed, inconclusive, thin or only from animals.
 
     The doubt must be the sentence's own word on the evidence: not denied ("the evidence is not
     mixed"), and not a concession that the rest of the sentence overrides ("Although early findings
