@@ -205,6 +205,8 @@ SAFETY = [
     ("X is safe for most people at recommended doses.", False),
     ("This is the maximum amount of X considered safe for the majority of healthy people.", False),
     ("X is safe up to 350 mg a day, even in kidney disease.", False),
+    ("X is safe at 1,000 IU a day for people with kidney disease.", False),
+    ("X is safe at any dose.", True),
     ("Kidney disease raises the risk of X toxicity.", False),
     ("There is no evidence that X is safe for people with kidney disease.", False),
 ]

@@ -346,8 +346,9 @@ _NEGATIVE_SAFETY = re.compile(
 _SAFETY_LIMITS = re.compile(
     r"\b(?:most|many|some|generally|usually|typically|often|in moderation|as directed|"
     r"recommended (?:dose|doses|amounts?)|at (?:normal|usual|low) doses?|healthy adults|"
-    # a safe amount is a limit: "the maximum amount considered safe", "safe up to 350 mg"
-    r"(?:the )?majority|maximum|upper (?:limit|level)|up to \d)\b",
+    # a safe amount is a limit: "the maximum amount considered safe", "safe up to 350 mg", "at 1,000 IU"
+    r"(?:the )?majority|maximum|upper (?:limit|level)|up to \d|"
+    r"\d[\d,.]*\s*(?:iu|mg|mcg|µg|micrograms?|milligrams?|international units))\b",
     re.IGNORECASE)
 
 
