@@ -88,6 +88,47 @@ def test_a_short_draft_is_about_the_subject_it_names_once(auditor) -> None:
     assert m.about({"magnesium": 0}, words=20) == frozenset()
 
 
+@pytest.mark.parametrize(("mentions", "words", "about"), [
+    (3, 375, True),     # three mentions in 375 words: once in 125
+    (3, 376, False),    # a little longer: named in passing
+    (4, 704, False),    # a story on calcium supplements that names vitamin D four times
+    (8, 342, True),     # a short story about the subject
+    (20, 2500, True),   # a long page that keeps naming it
+    (2, 200, False),    # too few mentions, however short the article past a draft
+    (3, None, True),    # no word count (a caller without the article): the count alone
+])
+def test_about_needs_enough_mentions_for_the_articles_length(auditor, mentions, words, about) -> None:
+    """An article is about a subject it names at least 3 times and at least once in 125 words;
+    one that names it in passing (a calcium story's "with or without vitamin D") is not, so its
+    pronouns and "the supplements" are not read as that subject."""
+    m = auditor.matcher
+    assert (m.about({"magnesium": mentions}, words=words) == {"magnesium"}) is about
+
+
+def _story_naming_magnesium_in_passing(filler: int) -> str:
+    """A story about calcium that names magnesium three times; `filler` neutral sentences of 10
+    words each set its length."""
+    body = " ".join(["The researchers followed the women for several years after enrolment."] * filler)
+    return ("Calcium supplements and your heart\n\n"
+            "Many older women take calcium supplements, some with magnesium or vitamin K. "
+            "Calcium, unlike magnesium, is stored in bone. "
+            f"{body}\n\n"
+            "These supplements relieve muscle cramps, the company says.\n\n"
+            "The trial did not test magnesium.\n")
+
+
+def test_the_supplements_of_a_story_naming_the_subject_in_passing_are_not_the_subject(auditor) -> None:
+    sentence = "These supplements relieve muscle cramps, the company says."
+    short, long_ = _story_naming_magnesium_in_passing(4), _story_naming_magnesium_in_passing(60)
+    m = auditor.matcher
+    assert m.about(m.subject_mentions(short), len(short.split())) == {"magnesium"}
+    assert m.about(m.subject_mentions(long_), len(long_.split())) == frozenset()
+    # About magnesium, "these supplements" are magnesium's and the sentence is judged; named in
+    # passing, they are calcium's and nothing applies.
+    assert _verdicts(auditor, short)[sentence] != "unverified"
+    assert _verdicts(auditor, long_)[sentence] == "unverified"
+
+
 LACK = "A lack of physical activity can weaken the muscles that support the spine, leading to back pain."
 
 

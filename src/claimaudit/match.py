@@ -91,7 +91,8 @@ class MatchSettings:
     # separate a sure match (99) from a merely likely one (89).
     multi_margin: float = 1.0
     multi_policy: str = "lenient"  # lenient: the mildest verdict wins; strict: the most serious
-    subject_mentions: int = 3  # an article naming a subject this often is about it...
+    subject_mentions: int = 3  # an article naming a subject this often...
+    subject_words_per_mention: int = 125  # ...and at least once in this many words is about it,
     short_text_words: int = 150  # ...and a text shorter than this that names it at all
     embeddings: bool = True  # use sentence embeddings when the model is installed
     per_sentence: bool = True  # a claim applies only to a sentence that names or refers to its subject
@@ -508,14 +509,20 @@ class Matcher:
     def about(self, mentions: dict[str, int], words: int | None = None) -> frozenset[str]:
         """Return the subjects an article of `words` words is about.
 
-        Those it names `subject_mentions` times, or at all when it is shorter
-        than `short_text_words` (a draft paragraph an editor checks names its
-        subject once: "Magnesium ... It also relieves cramps").
+        Those it names `subject_mentions` times and at least once in
+        `subject_words_per_mention` words, or at all when it is shorter than
+        `short_text_words` (a draft paragraph an editor checks names its
+        subject once: "Magnesium ... It also relieves cramps"). A story on
+        calcium supplements that names vitamin D in passing, three or four
+        times in 700-1,400 words, is not about vitamin D: its "the
+        supplements", "intake" and "it" are calcium's, not vitamin D's.
         """
         s = self.settings
         short = words is not None and words < s.short_text_words
         return frozenset(n for n, k in mentions.items()
-                         if k >= s.subject_mentions or (short and k >= 1))
+                         if (k >= s.subject_mentions
+                             and (words is None or k * s.subject_words_per_mention >= words))
+                         or (short and k >= 1))
 
     def named(self, text: str) -> set[str]:
         """Return the subjects `text` names (by a term, or by a symbol such as "Mg")."""
