@@ -110,6 +110,21 @@ RESEARCH_ACTIVITY = re.compile(
         investigating|studying|being\ (carried|done))\b(?!.*\b(found|showed|shown|suggest|demonstrat|reveal|prove))""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Statements of what research asks rather than what it found: "Another trial is testing whether a
+# daily supplement of 4,000 IU of vitamin D will prevent type 2 diabetes", "a third trial, designed to
+# test whether ...", "To see if magnesium helps, researchers gave ...". The relation after "whether"/"if"
+# is the research question, not a finding; a sentence that reports one ("... and found that ...") is a
+# claim, and so is one that asserts something before the question (after a ";" or ", and").
+RESEARCH_QUESTION = re.compile(
+    r"""\b(test|tests|tested|testing|examines?|examined|examining|investigates?|investigated|investigating
+        |assess|assesses|assessed|assessing|evaluates?|evaluated|evaluating|explores?|explored|exploring
+        |study|studies|studied|studying|look(s|ed|ing)?\ (at|into)|to\ (determine|see|find\ out))
+        \s+(whether|if)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_RESEARCH_FINDING = re.compile(
+    r"\b(found|finds|showed|shown|shows|suggest\w*|demonstrat\w*|reveal\w*|prove[sdn]?|confirm\w*|"
+    r"conclude[sd]?)\b|;|,\s+(and|but|while|whereas)\b", re.IGNORECASE)
 # Statements about the article itself, and about the value of knowing something rather than what
 # is known ("Understanding the symptoms ... can help individuals recognize ...", "This distinction
 # is crucial for understanding its benefits").
@@ -228,6 +243,17 @@ _RECOMMENDATION = Caseless(RECOMMENDATION, (
     "should must ought might may could crucial important essential vital key wise advisable best "
     "can consider try talk consult speak ideal easiest safest preferred worth recommended advised").split())
 _RESEARCH_ACTIVITY, _VERB_C, _AUX_C = (Caseless(p) for p in (RESEARCH_ACTIVITY, _VERB, _AUX_RE))
+_RESEARCH_QUESTION = Caseless(RESEARCH_QUESTION, ("whether", "if"))
+_RESEARCH_FINDING_C = Caseless(_RESEARCH_FINDING)
+
+
+def _asks_research_question(text: str, folded: str | None, runs: frozenset[str] | None) -> bool:
+    """Return whether a sentence states what research tests ("... is testing whether X prevents Y")
+    and neither reports a finding nor asserts anything beside it (see `RESEARCH_QUESTION`)."""
+    m = _RESEARCH_QUESTION.search(text, folded, runs)
+    return m is not None and _RESEARCH_FINDING_C.search(text, folded) is None
+
+
 _RECOMMENDATION_C = tuple(Caseless(re.compile(p, re.IGNORECASE | re.VERBOSE), needs.split())
                           for p, needs in _RECOMMENDATION_WORDINGS)
 _RECOMMENDATION_NEEDS = frozenset().union(*(w.needs for w in _RECOMMENDATION_C))
@@ -275,6 +301,8 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
     if _recommends(text, folded, runs):
         return "advice"
     if _RESEARCH_ACTIVITY.search(text, folded):
+        return "research-activity"
+    if _asks_research_question(text, folded, runs):
         return "research-activity"
     if len(words) < 3:
         return "fragment"
