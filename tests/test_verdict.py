@@ -209,6 +209,10 @@ SAFETY = [
     ("X is safe at any dose.", True),
     ("Kidney disease raises the risk of X toxicity.", False),
     ("There is no evidence that X is safe for people with kidney disease.", False),
+    ("Even people with kidney damage do not have to worry about an overdose of X.", True),
+    ("With X there is no need to worry about side effects.", True),
+    ("People with kidney disease should worry about X toxicity.", False),
+    ("People on dialysis do not have to worry about their X levels if a doctor monitors them.", False),
 ]
 
 

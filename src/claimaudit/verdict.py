@@ -340,7 +340,12 @@ _CERTAINTY_CUES = frozenset((
 # only negation.
 _NEGATIVE_SAFETY = re.compile(
     r"\b(?:no (?:known )?side[- ]effects|without (?:any )?side[- ]effects|no risks?|"
-    r"cannot overdose|can't overdose|never (?:causes?|has) side[- ]effects)\b", re.IGNORECASE)
+    r"cannot overdose|can't overdose|never (?:causes?|has) side[- ]effects|"
+    # a harm the reader need not fear: "do not have to worry about overdose", "no need to worry about
+    # side effects", "there's no danger of toxicity"
+    r"(?:(?:(?:do|does|did) not|don't|doesn't|need not|needn't|never) (?:have to |need to )?worry about|"
+    r"no need to worry about|no (?:danger|fear|risk) of) (?:an? |any )?(?:overdos\w*|toxicity|side[- ]effects|"
+    r"adverse effects|(?:taking|getting) too much|too much))\b", re.IGNORECASE)
 
 # Qualifiers that limit a safety statement to some people or doses: not blanket.
 _SAFETY_LIMITS = re.compile(
