@@ -29,6 +29,13 @@ SPLIT_CASES = [
     ("emphasis opens the next sentence",   "It helps. **Stress**: it tenses muscles.",             ["It helps.", "**Stress**: it tenses muscles."]),
     ("underscore emphasis too",            "It helps. _Note_: ask first.",                         ["It helps.", "_Note_: ask first."]),
     ("emphasis, lower case: no split",     "Take 200 mg. *daily* with food.",                      ["Take 200 mg. *daily* with food."]),
+    ("a bibliography entry is one unit",   "Lee K, Park HS, et al. Zinc cures colds: a trial. J Nutr. 2019;12:3.",
+                                           ["Lee K, Park HS, et al. Zinc cures colds: a trial. J Nutr. 2019;12:3."]),
+    ("numbered, two authors",              "1. Lee K, Park HS. Zinc and colds. Nutr Rev. 2020.",   ["1. Lee K, Park HS. Zinc and colds. Nutr Rev. 2020."]),
+    ("editors",                            "Vink R, Nechifor M, editors. Magnesium in the Central Nervous System. Adelaide: 2011.",
+                                           ["Vink R, Nechifor M, editors. Magnesium in the Central Nervous System. Adelaide: 2011."]),
+    ("one name and an initial: prose",     "Vitamin D helps. It is made in skin.",                 ["Vitamin D helps.", "It is made in skin."]),
+    ("a name in prose is not a list",      "Lee K. said zinc helps. Others agree.",                ["Lee K. said zinc helps.", "Others agree."]),
 ]
 # fmt: on
 
