@@ -178,3 +178,44 @@ def test_a_symbol_keeps_its_case_and_counts_toward_key_terms(auditor) -> None:
     assert claim.subject_terms == ("magnesium", "mineral", "Mg")  # terms lower case, symbols as written
     assert auditor.matcher.with_symbol_names("the efficacy of Mg in pain") == "the efficacy of Mg magnesium in pain"
     assert auditor.matcher.with_symbol_names("250 mg a day") == "250 mg a day"
+
+
+LEAD_IN = "Here are the reasons behind using magnesium for back pain:"
+
+
+def _item(auditor: Auditor, item: str):
+    """The claim and the match of a list item under LEAD_IN in an article about magnesium."""
+    text = ("Magnesium and your back\n\nMagnesium is a mineral. Magnesium is in nuts and seeds.\n\n"
+            f"{LEAD_IN}\n\n- {item}\n")
+    sentences, claims, about = auditor.read(article_from_text(text, path="a.md", kind="md"))
+    (claim,) = [c for c in claims if c.is_claim and c.sentence.block == "list-item"]
+    return claim
+
+
+@pytest.mark.parametrize(("item", "own_terms"), [
+    # The item names its subject (resolved "It"): a flag stands on what the item asserts.
+    ("It helps the body to manufacture ATP, its fuel.", False),
+    ("It eases stiffness in the lower back.", True),
+    # No subject of its own: the item continues its lead-in, which supplies the key terms.
+    ("Relieves tension in tired muscles.", True),
+])
+def test_a_list_items_flag_needs_its_own_key_terms_when_it_names_its_subject(auditor, item, own_terms) -> None:
+    claim = _item(auditor, item)
+    assert claim.match_text.startswith(LEAD_IN)
+    # MG-042: "Magnesium is good for the spine and helps manage back pain" (key terms: magnesium; back).
+    assert auditor.matcher.has_key_terms(claim.match_text, "MG-042")
+    assert auditor._item_has_key_terms(claim, "MG-042") is own_terms
+
+
+def test_an_item_held_back_for_its_lead_ins_key_terms_says_so(auditor) -> None:
+    claim = _item(auditor, "It helps the body to manufacture ATP, its fuel.")
+    (match,) = auditor.matcher.match_many([claim.match_text], frozenset({"magnesium"}),
+                                          [claim.sentence.text], [""])
+    # The lead-in makes MG-042 ("... helps manage back pain") the closest claim, well above the flag
+    # score; the item itself says nothing of back pain, so it is not flagged on it.
+    first = match.candidates[0]
+    assert first.reference_id == "MG-042" and first.score >= auditor.matcher.model.flag_score
+    finding = auditor._judge(claim, match)
+    assert finding.verdict == "unverified"
+    assert "MG-042 (score 84) would flag it as overstated, but only the list's lead-in has all its key terms" \
+        in finding.reason.replace(f"{first.score:.0f}", "84")

@@ -487,6 +487,7 @@ class Matcher:
         self._subject_index = KeyTermIndex([(tuple(sorted(terms[n])),) for n in self.subjects])
         # subjects named by a symbol ("Mg"), matched as written (`symbol_pattern`)
         self._symbols = tuple((n, symbol_pattern(sorted(symbols[n]))) for n in self.subjects if symbols[n])
+        self._claim_index = {c.id: i for i, c in enumerate(self.reference.claims)}
         self.use_embeddings = self.settings.embeddings and self.model.embeddings
         self.doc_emb = embed(self.doc_text) if self.use_embeddings and self.doc_text else None
         if self.doc_emb is None:
@@ -539,6 +540,12 @@ class Matcher:
             if pattern.search(text):
                 text = pattern.sub(lambda m, n=name: f"{m.group(0)} {n}", text)
         return text
+
+    def has_key_terms(self, text: str, claim_id: str) -> bool:
+        """Return whether `text` has every key-term group of the reference claim `claim_id`."""
+        ci = self._claim_index[claim_id]
+        hit = self._hit_groups(_lower_for_terms(self.with_symbol_names(text)))
+        return all(g in hit for g in self.keys.claim_groups[ci])
 
     def _scope(self, text: str, about: frozenset[str] | None, previous: str = "",
                named: Callable[[str], set[str]] | None = None) -> set[str] | None:

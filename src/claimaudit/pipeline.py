@@ -462,6 +462,11 @@ class Auditor:
                     held_back.append(f"{cand.reference_id} (score {cand.score:.0f}) would flag it as "
                                      f"{f.verdict}, but the sentence lacks some of its key terms")
                     continue
+                if self.settings.match.flag_needs_key_terms and not self._item_has_key_terms(
+                        claim, cand.reference_id):
+                    held_back.append(f"{cand.reference_id} (score {cand.score:.0f}) would flag it as "
+                                     f"{f.verdict}, but only the list's lead-in has all its key terms")
+                    continue
             judged.append((cand.score, f))
         if not judged:
             base = decide(claim, Match(candidates=match.candidates, best=None), None,
@@ -478,6 +483,22 @@ class Auditor:
             elif _SEVERITY[f.verdict] > _SEVERITY[best_finding.verdict]:
                 best_finding = f
         return best_finding
+
+    def _item_has_key_terms(self, claim: Claim, claim_id: str) -> bool:
+        """Return whether a list item has the key terms of a reference claim without its lead-in.
+
+        The lead-in ("Reasons behind using magnesium for back pain:") says what the list is about
+        and helps find the reference claim an item makes, but a flag is about what the item itself
+        asserts: "It helps to manufacture ATP" under that lead-in is no claim about back pain.
+        """
+        lead_in = claim.sentence.lead_in
+        prefix = f"{lead_in} "
+        if claim.sentence.block != "list-item" or not lead_in or not claim.match_text.startswith(prefix):
+            return True
+        own = claim.match_text[len(prefix):]
+        # An item that does not name a subject continues its lead-in ("Magnesium may help:" /
+        # "Reduce leg cramps"): the lead-in is its subject, and the flag stands on both.
+        return not self.matcher.named(own) or self.matcher.has_key_terms(own, claim_id)
 
     def _ignored_for(self, path: str) -> frozenset[str]:
         import fnmatch
