@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from claimaudit.claims import TOPIC_LABEL, match_text, non_claim_reason
+from claimaudit.claims import TOPIC_LABEL, match_text, non_claim_reason, read_claims
+from claimaudit.ingest import article_from_text
+from claimaudit.segment import segment
 from claimaudit.strength import asserted_level
 from claimaudit.records import Cue, Sentence, StrengthReading
 
@@ -143,6 +145,35 @@ def test_topic_label(text: str, labelled: bool) -> None:
 def test_demonstrative_gets_previous_sentence(text: str) -> None:
     got = match_text(unit(text), "zinc", "Some habits lower zinc levels.")
     assert got == f"Some habits lower zinc levels. {text}"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("It shortens colds.", "It shortens colds."),                   # "it" is what the unit before was about
+    ("Its role is unclear.", "Its role is unclear."),
+    ("This mineral supports immunity.", "zinc supports immunity."),  # unambiguous: still the topic
+    ("A deficiency causes hair loss.", "A deficiency causes hair loss. [zinc]"),
+])
+def test_it_is_not_the_topic_after_a_unit_about_something_else(text: str, expected: str) -> None:
+    assert match_text(unit(text), "zinc", it_is_topic=False) == expected
+
+
+ABOUT_IT = [
+    # units, then: is the last one's "It" read as the topic?
+    (["Back pain is one of the most common complaints.", "It keeps many people in bed."], False),
+    (["Zinc is a trace mineral.", "It shortens colds."], True),
+    (["Zinc is a trace mineral.", "It shortens colds.", "It also helps wounds heal."], True),  # a chain
+    (["## Zinc and your immune system", "It shortens colds."], True),  # a heading that names it
+    (["## Why colds last", "It is a virus that spreads in winter."], False),
+    (["It shortens colds."], True),  # the first unit: the article's title or opening is about its topic
+]
+
+
+@pytest.mark.parametrize(("lines", "is_topic"), ABOUT_IT, ids=[" / ".join(c[0]) for c in ABOUT_IT])
+def test_read_claims_resolves_it_only_after_a_unit_about_the_topic(lines, is_topic) -> None:
+    text = "\n\n".join(lines) + "\n"
+    claims = read_claims(segment(article_from_text(text, kind="md", path="a.md")), "zinc")
+    last = [c for c in claims if c.is_claim][-1]
+    assert last.match_text.lower().startswith("zinc") is is_topic, last.match_text
 
 
 @pytest.mark.parametrize(("description", "text", "block", "lead_in", "expected"), MATCH_TEXT,

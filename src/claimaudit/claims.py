@@ -363,23 +363,29 @@ def _topic_pattern(topic: str) -> re.Pattern[str]:
     return re.compile(r"\b" + re.escape(topic) + r"\b", re.IGNORECASE)
 
 
-def match_text(sentence: Sentence, topic: str, previous: str = "") -> str:
+_IT = re.compile(r"\b(?:it|its|it's|it’s)\b", re.IGNORECASE)
+
+
+def match_text(sentence: Sentence, topic: str, previous: str = "", it_is_topic: bool = True) -> str:
     """Return the text used for matching.
 
     Pronoun subjects are resolved to the article's topic, a list item gets its
     lead-in (unless it has a label of its own: "Stay hydrated: ..."), and a
     sentence that opens with a demonstrative ("These include ...") gets the
-    sentence before it, which says what "these" are.
+    sentence before it, which says what "these" are. "It" is the topic only
+    when the unit before was about it (`it_is_topic`): after "Back pain is one
+    of the most common health issues", "It gives you so much pain" is back pain.
     """
     text = sentence.prose
     if previous and _DEMONSTRATIVE_OPENING.match(text):
         text = f"{previous} {text}"
-    if topic:
+    if topic and (it_is_topic or not _IT.match(text, len(text) - len(text.lstrip(" \t\"'“‘(*")))):
         text = _PRONOUN_SUBJECT.sub(lambda m: m.group(1) + topic, text, count=1)
     if sentence.block == "list-item" and sentence.lead_in and not topic_label(sentence.prose):
         text = f"{sentence.lead_in} {text}"
+    anaphors = text if it_is_topic else _IT.sub("", text)
     if (topic and not _topic_pattern(topic).search(text)
-            and _ANAPHOR_C.search(text, fold(text))):
+            and _ANAPHOR_C.search(anaphors, fold(anaphors))):
         # The article's subject is implied ("a deficiency" in an article on magnesium).
         text = f"{text} [{topic}]"
     return text
@@ -397,15 +403,19 @@ def read_claims(sentences: Sequence[Sentence], topic: str = "", reader: str = "l
     readings = assert_many([sentences[i].prose for i in claim_idx], reader)
     by_index = dict(zip(claim_idx, readings))
     out: list[Claim] = []
+    names_topic = _topic_pattern(topic).search if topic else None
+    about_topic = True  # the unit before was about the topic (the article's first unit: its title)
     for i, s in enumerate(sentences):
         prev = sentences[i - 1] if i else None
         previous = prev.prose if prev is not None and prev.block == s.block else ""
         reason = reasons[i]
         if reason is not None:
             out.append(Claim(sentence=s, is_claim=False, kind=reason, strength=0, negated=False))
+            about_topic = bool(names_topic and names_topic(s.prose))
             continue
-        out.append(Claim(sentence=s, is_claim=True, kind="claim", match_text=match_text(s, topic, previous),
-                         **_fields(by_index[i])))
+        text = match_text(s, topic, previous, about_topic)
+        about_topic = bool(names_topic and names_topic(text))
+        out.append(Claim(sentence=s, is_claim=True, kind="claim", match_text=text, **_fields(by_index[i])))
     return tuple(out)
 
 
