@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from .records import Claim, Sentence, StrengthReading
 from .regexes import Caseless, fold, letter_runs
+from .segment import AUTHOR_LIST
 from .regexes import word_alternation as _word_alternation
 from .strength import _Led, assert_many
 
@@ -41,9 +42,6 @@ BOILERPLATE = re.compile(
       | medical\ disclaimer | disclaimer | cookie | privacy\ policy | terms\ of\ (use|service)
       | click\ here | table\ of\ contents | in\ this\ article\W*$ | key\ (points|takeaways)
       | quick\ summary | source s?\s*$ | references?\s*$ | sources?\s*:
-      # A bibliography entry: "Bayram S, Sahin K, Anarat FB, et al. The effect of ...", "Vink R, Nechifor M, editors."
-      | [A-Z][\w'’-]+\ [A-Z]{1,3},\ [A-Z][\w'’-]+\ [A-Z]{1,3}[,.]
-      | [A-Z][\w'’-]+\ [A-Z]{1,3}(,\ [A-Z][\w'’-]+\ [A-Z]{1,3})*,?\ (et\ al|eds?|editors?)\b
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -277,7 +275,7 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
         return "heading"
     if in_reference_list:
         return "reference-list"
-    if BOILERPLATE.match(text):
+    if BOILERPLATE.match(text) or AUTHOR_LIST.match(text):  # page furniture; a bibliography entry
         return "boilerplate"
     if _citation_mark(text):
         return "reference-list"  # a bibliography entry outside a "References" section
@@ -379,8 +377,9 @@ def match_text(sentence: Sentence, topic: str, previous: str = "", it_is_topic: 
     text = sentence.prose
     if previous and _DEMONSTRATIVE_OPENING.match(text):
         text = f"{previous} {text}"
-    if topic and (it_is_topic or not _IT.match(text, len(text) - len(text.lstrip(" \t\"'“‘(*")))):
-        text = _PRONOUN_SUBJECT.sub(lambda m: m.group(1) + topic, text, count=1)
+    m = _PRONOUN_SUBJECT.match(text) if topic else None
+    if m and (it_is_topic or not _IT.fullmatch(m.group(2))):
+        text = m.group(1) + topic + text[m.end():]
     if sentence.block == "list-item" and sentence.lead_in and not topic_label(sentence.prose):
         text = f"{sentence.lead_in} {text}"
     anaphors = text if it_is_topic else _IT.sub("", text)

@@ -92,10 +92,10 @@ def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]
 
 
 # A bibliography entry: an author list ("Bayram S, Sahin K, Anarat FB, et al.", "Vink R, Nechifor M,
-# editors."), after an optional list number. Its periods end initials, abbreviated journal names and
+# editors."), after an optional list number (`claims` reads such a unit as boilerplate). Its periods end initials, abbreviated journal names and
 # title parts, not sentences: the entry is one unit, so no piece of it (the study's title: "The effect
 # of oral magnesium supplementation on acute non-specific low back pain: ... trial.") reads as a claim.
-_AUTHOR_LIST = re.compile(
+AUTHOR_LIST = re.compile(
     r"\s*(?:\[?\d{1,3}[.)\]]\s*)?[A-Z][\w'’-]+ [A-Z]{1,3}(?:, [A-Z][\w'’-]+ [A-Z]{1,3})*"
     r"(?:,? (?:et al\b|eds?\b|editors?\b)|, [A-Z][\w'’-]+ [A-Z]{1,3}[,.])")
 
@@ -104,7 +104,7 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Return `split_sentences`' spans as a list (what `segment` reads; no generators)."""
     chunk = text[start:end]
     spans: list[tuple[int, int]] = []
-    if _AUTHOR_LIST.match(chunk):  # fails at the first or second character of almost every block
+    if AUTHOR_LIST.match(chunk):  # fails at the first or second character of almost every block
         _trim_into(spans, chunk, 0, len(chunk), start)
         return spans
     cut = 0
