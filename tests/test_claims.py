@@ -140,6 +140,11 @@ def test_topic_label(text: str, labelled: bool) -> None:
     assert bool(TOPIC_LABEL.match(text)) is labelled
 
 
+def test_a_demonstrative_after_a_unit_about_the_topic_implies_it() -> None:
+    assert match_text(unit("This stiffness is worse in the morning."), "zinc") == (
+        "This stiffness is worse in the morning. [zinc]")
+
+
 @pytest.mark.parametrize("text", ["These include smoking and alcohol.",
                                   "However, the study was done in rats only."])
 def test_demonstrative_gets_previous_sentence(text: str) -> None:
@@ -152,6 +157,8 @@ def test_demonstrative_gets_previous_sentence(text: str) -> None:
     ("Its role is unclear.", "Its role is unclear."),
     ("This mineral supports immunity.", "zinc supports immunity."),  # unambiguous: still the topic
     ("A deficiency causes hair loss.", "A deficiency causes hair loss. [zinc]"),
+    ("This stiffness is worse in the morning.", "This stiffness is worse in the morning."),
+    ("These contractions strike without warning.", "These contractions strike without warning."),
 ])
 def test_it_is_not_the_topic_after_a_unit_about_something_else(text: str, expected: str) -> None:
     assert match_text(unit(text), "zinc", it_is_topic=False) == expected

@@ -362,6 +362,9 @@ def _topic_pattern(topic: str) -> re.Pattern[str]:
 
 
 _IT = re.compile(r"\b(?:it|its|it's|it’s)\b", re.IGNORECASE)
+# What refers back to the unit before ("it", "this stiffness", "these contractions"): it implies the topic
+# only when that unit was about the topic.
+_REFERS_BACK = re.compile(r"\b(?:it|its|it's|it’s|this|these)\b", re.IGNORECASE)
 
 
 def match_text(sentence: Sentence, topic: str, previous: str = "", it_is_topic: bool = True) -> str:
@@ -370,9 +373,11 @@ def match_text(sentence: Sentence, topic: str, previous: str = "", it_is_topic: 
     Pronoun subjects are resolved to the article's topic, a list item gets its
     lead-in (unless it has a label of its own: "Stay hydrated: ..."), and a
     sentence that opens with a demonstrative ("These include ...") gets the
-    sentence before it, which says what "these" are. "It" is the topic only
-    when the unit before was about it (`it_is_topic`): after "Back pain is one
-    of the most common health issues", "It gives you so much pain" is back pain.
+    sentence before it, which says what "these" are. "It", "this" and "these"
+    stand for the topic only when the unit before was about it (`it_is_topic`):
+    after "Back pain is one of the most common health issues", "It gives you so
+    much pain" is back pain, and "This stiffness may be worse in the morning"
+    after "Back stiffness often results from ..." is the stiffness.
     """
     text = sentence.prose
     if previous and _DEMONSTRATIVE_OPENING.match(text):
@@ -382,7 +387,7 @@ def match_text(sentence: Sentence, topic: str, previous: str = "", it_is_topic: 
         text = m.group(1) + topic + text[m.end():]
     if sentence.block == "list-item" and sentence.lead_in and not topic_label(sentence.prose):
         text = f"{sentence.lead_in} {text}"
-    anaphors = text if it_is_topic else _IT.sub("", text)
+    anaphors = text if it_is_topic else _REFERS_BACK.sub("", text)
     if (topic and not _topic_pattern(topic).search(text)
             and _ANAPHOR_C.search(anaphors, fold(anaphors))):
         # The article's subject is implied ("a deficiency" in an article on magnesium).
