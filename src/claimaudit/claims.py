@@ -361,7 +361,6 @@ def _topic_pattern(topic: str) -> re.Pattern[str]:
     return re.compile(r"\b" + re.escape(topic) + r"\b", re.IGNORECASE)
 
 
-_IT = re.compile(r"\b(?:it|its|it's|it’s)\b", re.IGNORECASE)
 # What refers back to the unit before ("it", "this stiffness", "these contractions"): it implies the topic
 # only when that unit was about the topic.
 _REFERS_BACK = re.compile(r"\b(?:it|its|it's|it’s|this|these)\b", re.IGNORECASE)
@@ -383,7 +382,7 @@ def match_text(sentence: Sentence, topic: str, previous: str = "", it_is_topic: 
     if previous and _DEMONSTRATIVE_OPENING.match(text):
         text = f"{previous} {text}"
     m = _PRONOUN_SUBJECT.match(text) if topic else None
-    if m and (it_is_topic or not _IT.fullmatch(m.group(2))):
+    if m and (it_is_topic or not _REFERS_BACK.fullmatch(m.group(2))):  # "it", not "this mineral"
         text = m.group(1) + topic + text[m.end():]
     if sentence.block == "list-item" and sentence.lead_in and not topic_label(sentence.prose):
         text = f"{sentence.lead_in} {text}"
