@@ -394,7 +394,8 @@ class Auditor:
         "Stress: ...") starts a new topic: the unit before it says nothing of what it is about.
         """
         before = ["", *(c.match_text or c.sentence.text for c in claims[:-1])] if claims else []
-        return ["" if topic_label(c.sentence.prose) else b for c, b in zip(claims, before)]
+        return [("" if topic_label(c.sentence.prose) else b) + "\n" + c.sentence.heading
+                for c, b in zip(claims, before)]
 
     @classmethod
     def match_inputs(cls, claims: Sequence[Claim]) -> tuple[list[str], list[str], list[str]]:
