@@ -553,8 +553,8 @@ class Matcher:
 
         A subject is in scope when the sentence names it or refers to it (a
         pronoun or "the mineral" resolved to the article's topic, see
-        `claims.match_text`), or the sentence before it did (the discourse goes
-        on about it). A reference claim about magnesium and kidneys must not
+        `claims.match_text`), or the sentence before it or its section heading
+        did (`previous` holds both: the discourse goes on about it). A reference claim about magnesium and kidneys must not
         match a news story's sentence on kidney disease that never mentions
         magnesium, nor a sentence on stress in an article on magnesium. With
         `per_sentence` off, every sentence of an article about a subject is in
