@@ -151,6 +151,27 @@ def test_a_labelled_unit_starts_a_topic_of_its_own(auditor, label) -> None:
     assert not candidates(f"{intro}{lead}\n\n- {label}{LACK}\n- Less cramping.\n", LACK)
 
 
+@pytest.mark.parametrize(("heading", "in_scope"), [
+    ("How much magnesium do you need", True),
+    ("Magnesium-rich foods", True),
+    ("Other causes of back pain", False),
+    ("How much protein do you need", False),
+])
+def test_a_heading_that_names_a_subject_puts_its_section_in_scope(auditor, heading, in_scope) -> None:
+    """A sentence that names no subject, after one that names none either, is about the subject
+    its section heading names ("Women aged 19-30 commonly see 310 mg" under "How much magnesium do
+    you need"); under a heading about something else it stays out of every subject's scope."""
+    sentence = "Women aged 19 to 30 commonly see 310 mg listed, and women 31 and older see 320 mg."
+    text = ("# Magnesium and your back\n\nMagnesium is a mineral. Magnesium is in nuts. Many adults take "
+            f"magnesium.\n\n## {heading}\n\nValues vary by age and sex. {sentence}\n")
+    report = auditor.audit_article(article_from_text(text, path="a.md"))
+    (finding,) = [f for f in report.findings if f.claim.sentence.prose == sentence]
+    assert finding.claim.sentence.heading == heading
+    assert bool(finding.candidates) is in_scope
+    if in_scope:
+        assert finding.reference_id == "MG-024" and finding.verdict == "supported"
+
+
 # A subject's symbol (`symbols: [Mg]`) is matched as written ("Mg" names magnesium in scientific
 # writing); "mg" and "400 Mg" are milligrams.
 @pytest.mark.parametrize(("text", "names"), [

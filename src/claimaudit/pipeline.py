@@ -392,12 +392,13 @@ class Auditor:
         the discourse is about).
 
         A unit that opens with its own label ("**Sedentary lifestyle**: a lack of exercise ...",
-        "Stress: ...") starts a new topic: the unit before it says nothing of what it is about.
-        The heading does: "Women aged 19-30 commonly see 310 mg" under "How much magnesium do you
-        need" is about magnesium; under "Other causes of back pain" nothing puts it in scope.
+        "Stress: ...") starts a new topic: neither the unit before it nor its heading says what
+        it is about. Otherwise the heading does: "Women aged 19-30 commonly see 310 mg" under
+        "How much magnesium do you need" is about magnesium; under "Other causes of back pain"
+        nothing puts it in scope.
         """
         before = ["", *(c.match_text or c.sentence.text for c in claims[:-1])] if claims else []
-        return [("" if topic_label(c.sentence.prose) else b) + "\n" + c.sentence.heading
+        return ["" if topic_label(c.sentence.prose) else f"{b}\n{c.sentence.heading}"
                 for c, b in zip(claims, before)]
 
     @classmethod
