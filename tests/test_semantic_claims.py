@@ -100,7 +100,7 @@ def test_auditor_embeds_only_units_in_a_subjects_scope() -> None:
     idx = [k for k, c in enumerate(claims) if c.is_claim]
     emb = auditor.in_scope_embeddings(claims, idx, about)
     assert emb and set(emb) < set(idx)
-    for k, (c, before) in enumerate(zip(claims, auditor.units_before(claims))):
+    for k, (c, before) in enumerate(zip(claims, auditor.units_before(claims, about))):
         if k in idx:
             assert (k in emb) == auditor.matcher.in_scope(c.match_text, about, before)
     for k, v in emb.items():

@@ -299,7 +299,7 @@ def test_subjects_named_once_per_text_give_the_same_matches(monkeypatch: pytest.
     inputs = []
     for p in sorted((ROOT / "corpus").glob("*.txt")):
         _, found, about = auditor.read(read_article(p))
-        inputs.append((*auditor.match_inputs(found), about))
+        inputs.append((*auditor.match_inputs(found, about), about))
     named = match.Matcher.named
     scans: list[str] = []
     monkeypatch.setattr(match.Matcher, "named", lambda self, text: scans.append(text) or named(self, text))

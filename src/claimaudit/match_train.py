@@ -80,7 +80,7 @@ def feature_rows(auditor: Auditor, article: GoldArticle) -> tuple[np.ndarray, np
     art = read_article(article.path, article.name)
     _, claims, about = auditor.read(art)
     claim_list = [c for c in claims if c.is_claim]
-    texts, originals, previous = auditor.match_inputs(claims)
+    texts, originals, previous = auditor.match_inputs(claims, about)
     feats = auditor.matcher.candidate_features(texts, about, originals, previous)
     spans = _spans(list(article.rows), art.text)
     X, y, unit = [], [], []

@@ -380,39 +380,48 @@ class Auditor:
         embeddings."""
         if not self.matcher.use_embeddings:
             return {}
-        before = self.units_before(claims)
+        before = self.units_before(claims, about)
         keep = [i for i in idx if self.matcher.in_scope(claims[i].match_text, about, before[i])]
         if not keep:
             return {}
         return dict(zip(keep, embed([claims[i].match_text for i in keep])))
 
-    @staticmethod
-    def units_before(claims: Sequence[Claim]) -> list[str]:
+    def units_before(self, claims: Sequence[Claim], about: frozenset[str] | None) -> list[str]:
         """Return, for every unit, the text of the unit before it and its section heading (what
         the discourse is about).
 
         A unit that opens with its own label ("**Sedentary lifestyle**: a lack of exercise ...",
         "Stress: ...") starts a new topic: neither the unit before it nor its heading says what
-        it is about. Otherwise the heading does: "Women aged 19-30 commonly see 310 mg" under
-        "How much magnesium do you need" is about magnesium; under "Other causes of back pain"
-        nothing puts it in scope.
+        it is about. Otherwise the heading does, when it names a subject the article is about
+        (`about`): "Women aged 19-30 commonly see 310 mg" under "How much magnesium do you
+        need" is about magnesium; under "Other causes of back pain" nothing puts it in scope, nor
+        under a news story's title that names a subject the story mentions only in passing.
         """
         before = ["", *(c.match_text or c.sentence.text for c in claims[:-1])] if claims else []
-        return ["" if topic_label(c.sentence.prose) else f"{b}\n{c.sentence.heading}"
+        named = self.matcher.named
+        kept: dict[str, bool] = {}
+
+        def heading(h: str) -> str:
+            keep = kept.get(h)
+            if keep is None:
+                keep = kept[h] = bool(h) and (about is None or not named(h).isdisjoint(about))
+            return h if keep else ""
+
+        return ["" if topic_label(c.sentence.prose) else f"{b}\n{heading(c.sentence.heading)}".rstrip()
                 for c, b in zip(claims, before)]
 
-    @classmethod
-    def match_inputs(cls, claims: Sequence[Claim]) -> tuple[list[str], list[str], list[str]]:
+    def match_inputs(self, claims: Sequence[Claim], about: frozenset[str] | None
+                     ) -> tuple[list[str], list[str], list[str]]:
         """Return, for the claims among `claims`: texts to match, sentences as written, and
-        the text of the unit before each (what the discourse was about)."""
-        kept = [(c, b) for c, b in zip(claims, cls.units_before(claims)) if c.is_claim]
+        the text of the unit before each with its heading (what the discourse is about)."""
+        kept = [(c, b) for c, b in zip(claims, self.units_before(claims, about)) if c.is_claim]
         return ([c.match_text for c, _ in kept], [c.sentence.text for c, _ in kept], [b for _, b in kept])
 
     def audit_article(self, article: Article) -> ArticleReport:
         """Audit one decoded article (pure: no file access)."""
         sentences, claims, about = self.read(article)
         claim_list = [c for c in claims if c.is_claim]
-        texts, originals, previous = self.match_inputs(claims)
+        texts, originals, previous = self.match_inputs(claims, about)
         matches = self.matcher.match_many(texts, about, originals, previous)
         reader = self.settings.strength_reader
         if reader != "lexical":
