@@ -172,6 +172,19 @@ def test_a_heading_that_names_a_subject_puts_its_section_in_scope(auditor, headi
         assert finding.reference_id == "MG-024" and finding.verdict == "supported"
 
 
+@pytest.mark.parametrize(("filler", "in_scope"), [(2, True), (60, False)])
+def test_a_heading_brings_only_a_subject_the_article_is_about(auditor, filler, in_scope) -> None:
+    """A title that names magnesium in a story about calcium (magnesium named three times in
+    600 words) does not put the story's sentences in magnesium's scope."""
+    sentence = "Women aged 19 to 30 commonly see 310 mg listed, and women 31 and older see 320 mg."
+    body = " ".join(["The researchers followed the women for several years after enrolment."] * filler)
+    text = ("# Calcium, magnesium and your bones\n\nMany older women take calcium, some with magnesium. "
+            f"Calcium, unlike magnesium, is stored in bone. {body}\n\nValues vary by age. {sentence}\n")
+    report = auditor.audit_article(article_from_text(text, path="a.md"))
+    (finding,) = [f for f in report.findings if f.claim.sentence.prose == sentence]
+    assert bool(finding.candidates) is in_scope
+
+
 # A subject's symbol (`symbols: [Mg]`) is matched as written ("Mg" names magnesium in scientific
 # writing); "mg" and "400 Mg" are milligrams.
 @pytest.mark.parametrize(("text", "names"), [
