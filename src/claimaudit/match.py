@@ -554,12 +554,13 @@ class Matcher:
         A subject is in scope when the sentence names it or refers to it (a
         pronoun or "the mineral" resolved to the article's topic, see
         `claims.match_text`), or the sentence before it or its section heading
-        did (`previous` holds both: the discourse goes on about it). A reference claim about magnesium and kidneys must not
-        match a news story's sentence on kidney disease that never mentions
-        magnesium, nor a sentence on stress in an article on magnesium. With
-        `per_sentence` off, every sentence of an article about a subject is in
-        its scope. None: every subject (no article context, or a reference set
-        without subjects). `named`: `self.named`, or a memo of it.
+        did (`previous` holds both: the discourse goes on about it). A reference
+        claim about magnesium and kidneys must not match a news story's
+        sentence on kidney disease that never mentions magnesium, nor a
+        sentence on stress in an article on magnesium. With `per_sentence` off,
+        every sentence of an article about a subject is in its scope. None:
+        every subject (no article context, or a reference set without
+        subjects). `named`: `self.named`, or a memo of it.
         """
         if about is None or not self.subjects:
             return None
