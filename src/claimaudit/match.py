@@ -326,6 +326,8 @@ FEATURES = (
     "subject_implied",   # the subject is only implied (a pronoun, "the mineral", the article's topic)
     "frame_mismatch",    # one of the two speaks of a deficiency ("low magnesium causes cramps"), the
                          # other of the nutrient itself ("magnesium relieves cramps"): see `deficiency_frame`
+    "coverage",          # share of the matched clause's content words (its subject's name aside) that
+                         # the claim's texts use: what the sentence says beyond the claim lowers it
 )
 
 # Claims about a nutrient come in two frames that share their words: what a shortage of it does
@@ -343,6 +345,12 @@ _DEFICIENCY = re.compile(
     r"|\bruns?\s+low\b",
     re.IGNORECASE,
 )
+
+
+def _coverage(norm: str, vocab: frozenset[str], ignore: frozenset[str]) -> float:
+    """Return the share of the words of `norm` (a normalized text) outside `ignore` that are in `vocab`."""
+    words = [w for w in norm.split() if w not in ignore]
+    return sum(1 for w in words if w in vocab) / len(words) if words else 0.0
 
 
 def deficiency_frame(text: str) -> bool:
@@ -470,6 +478,11 @@ class Matcher:
             idx = np.array(docs_of_label[label], dtype=np.int64)
             self._tfidf.append((label, TfidfIndex([self.doc_norm[d] for d in idx]), idx))
         self._claim_frame = [deficiency_frame(claim.text) for claim in reference.claims]
+        # the stemmed words of every claim's texts, for the `coverage` feature
+        vocab: list[set[str]] = [set() for _ in reference.claims]
+        for d, ci in enumerate(self.doc_claim):
+            vocab[ci].update(self.doc_norm[d].split())
+        self._claim_vocab = [frozenset(v) for v in vocab]
         self.keys = KeyTermIndex([claim.key_terms for claim in reference.claims],
                                  [claim.subject for claim in reference.claims])
         self._labels = frozenset(claim.subject for claim in reference.claims)
@@ -487,6 +500,10 @@ class Matcher:
         self._subject_index = KeyTermIndex([(tuple(sorted(terms[n])),) for n in self.subjects])
         # subjects named by a symbol ("Mg"), matched as written (`symbol_pattern`)
         self._symbols = tuple((n, symbol_pattern(sorted(symbols[n]))) for n in self.subjects if symbols[n])
+        # the subjects' names as stemmed words ("magnesium", "vitamin", "d"): every claim of a
+        # subject shares them, so they say nothing about which claim a sentence makes
+        self._subject_stems = frozenset(w for n in self.subjects for t in (n, *terms[n])
+                                        for w in normalize(t).split())
         self._claim_index = {c.id: i for i, c in enumerate(self.reference.claims)}
         self.use_embeddings = self.settings.embeddings and self.model.embeddings
         self.doc_emb = embed(self.doc_text) if self.use_embeddings and self.doc_text else None
@@ -690,6 +707,7 @@ class Matcher:
                               + fuzz.token_sort_ratio(norms[r], self.doc_norm[d], processor=None)) / 200.0
                         if fz > best_fz:
                             best_fz, best_unit, best_doc = fz, r, d
+                cover = _coverage(norms[best_unit], self._claim_vocab[ci], self._subject_stems)
                 if emb is not None:
                     best_doc = a + int(np.argmax(em_doc[a:b]))
                 other = em_sorted[1] if em_sorted[0] == em_claim[ci] and len(em_sorted) > 1 else em_sorted[0]
@@ -702,7 +720,7 @@ class Matcher:
                     tf_claim[ci], best_fz,
                     hits / len(groups) if groups else 1.0, float(hits == len(groups)),
                     float(is_named), float(not is_named and subject in implied),
-                    float(frame != self._claim_frame[ci]),
+                    float(frame != self._claim_frame[ci]), cover,
                 )
                 matched.append(self.doc_text[best_doc])
                 clause_of.append("" if units[best_unit] == texts[i] else units[best_unit])
