@@ -72,6 +72,37 @@ def test_markdown_heading_table_and_comment() -> None:
         ("table-row", "| a | b |"), ("table-row", "| Mg helps | yes |")]
 
 
+NUMBERED_SECTIONS = ("# Forms of magnesium\n\nWhy forms matter.\n\n1. Magnesium Citrate\n\n"
+                     "Effective for constipation relief.\n\n2. Magnesium Oxide\n\nPoorly absorbed.\n")
+
+
+@pytest.mark.parametrize("kind", ["txt", "md"])
+def test_a_numbered_title_is_a_heading_under_the_section(kind: str) -> None:
+    text = NUMBERED_SECTIONS if kind == "md" else NUMBERED_SECTIONS.replace("# ", "")
+    got = [(u.block, u.heading, u.text) for u in units(text, kind)]
+    assert got == [
+        ("heading", "Forms of magnesium", "Forms of magnesium"),
+        ("paragraph", "Forms of magnesium", "Why forms matter."),
+        ("heading", "Forms of magnesium\nMagnesium Citrate", "Magnesium Citrate"),
+        ("paragraph", "Forms of magnesium\nMagnesium Citrate", "Effective for constipation relief."),
+        ("heading", "Forms of magnesium\nMagnesium Oxide", "Magnesium Oxide"),
+        ("paragraph", "Forms of magnesium\nMagnesium Oxide", "Poorly absorbed."),
+    ]
+
+
+@pytest.mark.parametrize(("kind", "text"), [
+    # after a lead-in the numbers count the items of a list
+    ("txt", "Benefits of magnesium:\n1. Better sleep\n2. Fewer cramps\n"),
+    ("md", "Benefits of magnesium:\n\n1. Better sleep\n2. Fewer cramps\n"),
+    # an item that is a sentence is an item, numbered or not
+    ("txt", "How to take a bath.\n1. Fill your bathtub with warm water.\n2. Add two cups of Epsom salt.\n"),
+    ("md", "How to take a bath.\n\n1. Fill your bathtub with warm water.\n2. Add two cups of Epsom salt.\n"),
+])
+def test_a_numbered_list_item_stays_an_item(kind: str, text: str) -> None:
+    got = [u.block for u in units(text, kind)]
+    assert got[1:] == ["list-item", "list-item"], got
+
+
 def test_faq_answers_are_marked() -> None:
     text = "Frequently Asked Questions\n\nDoes it help?\n\nYes, it can help some people.\n"
     assert [u.block for u in units(text)] == ["heading", "heading", "faq"]

@@ -172,6 +172,21 @@ def test_a_heading_that_names_a_subject_puts_its_section_in_scope(auditor, headi
         assert finding.reference_id == "MG-024" and finding.verdict == "supported"
 
 
+@pytest.mark.parametrize(("title", "in_scope"), [("Magnesium Citrate", True), ("Calcium Citrate", False)])
+def test_a_numbered_title_puts_its_section_in_scope(auditor, title: str, in_scope: bool) -> None:
+    """"1. Magnesium Citrate" over what a page says of citrate is a section's title: the lines
+    under it are about what it names, as under a heading (segment._numbered_title)."""
+    sentence = "Effective for constipation relief by drawing water into the intestines."
+    text = ("Magnesium supplements compared\n\nMagnesium is a mineral. Magnesium is in nuts. Many adults "
+            f"take magnesium.\n\nWhich form to choose\n\nForms differ.\n\n1. {title}\n\nPros:\n{sentence}\n")
+    report = auditor.audit_article(article_from_text(text, path="a.txt"))
+    (finding,) = [f for f in report.findings if f.claim.sentence.prose == sentence]
+    assert finding.claim.sentence.heading == f"Which form to choose\n{title}"
+    assert bool(finding.candidates) is in_scope
+    if in_scope:
+        assert finding.reference_id == "MG-029" and finding.verdict == "supported"
+
+
 @pytest.mark.parametrize(("filler", "in_scope"), [(2, True), (60, False)])
 def test_a_heading_brings_only_a_subject_the_article_is_about(auditor, filler, in_scope) -> None:
     """A title that names magnesium in a story about calcium (magnesium named three times in

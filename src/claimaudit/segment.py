@@ -20,6 +20,7 @@ MAX_SENTENCE_CHARS = 1500  # longer runs without a boundary are cut at whitespac
 
 _HEADING_MD = re.compile(r"#{1,6}[ \t]+")
 _BULLET = re.compile(r"(?:[•●▪◦·‣∙■□➢►–—*+\-])[ \t]+|\d{1,3}[.)][ \t]+(?=\S)")
+_NUMBER = re.compile(r"\d{1,3}[.)][ \t]+")
 _TABLE_SEP = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*")
 
 # Words after which a period does not end a sentence. Unit symbols (mg, mcg, kg, ml, min) are
@@ -167,6 +168,17 @@ def _looks_like_heading(content: str) -> bool:
     return len(words) <= 12 and not _VERBISH.search(stripped)
 
 
+def _numbered_title(line: str, content: str, lead_in: str) -> bool:
+    """Whether a numbered list item is a section's title ("1. Magnesium Citrate", followed by
+    what it says of citrate): it reads as a heading and no lead-in ("Benefits:") makes it an
+    item of a list. `line` is the item's line from its number on, `content` its text after it.
+
+    A numbered title is a heading under the section heading before it: the units after it have
+    both as their heading ("Forms of magnesium\nMagnesium Citrate"), so neither is lost.
+    """
+    return not lead_in and _NUMBER.match(line) is not None and _looks_like_heading(content)
+
+
 def segment(article: Article) -> tuple[Sentence, ...]:
     """Cut an article into its units (sentences, headings, list items, table rows)."""
     if article.blocks is not None:
@@ -176,7 +188,7 @@ def segment(article: Article) -> tuple[Sentence, ...]:
     starts = line_starts(text)
     bisect_right = bisect.bisect_right
     units: list[Sentence] = []
-    heading = ""
+    heading = section = ""
     lead_in = ""
     in_list = False
     faq = False
@@ -206,10 +218,16 @@ def segment(article: Article) -> tuple[Sentence, ...]:
         if content_end <= content_start:
             continue
         content = view[content_start:content_end]
+        numbered = False
         if block == "paragraph" and _looks_like_heading(content):
             block = "heading"
+        elif block == "list-item" and _numbered_title(stripped, content, lead_in):
+            block, numbered = "heading", True
         if block == "heading":
-            heading = content.strip().lstrip("#").strip()[:MAX_SENTENCE_CHARS]
+            title = content.strip().lstrip("#").strip()[:MAX_SENTENCE_CHARS]
+            heading = f"{section}\n{title}" if numbered and section else title
+            if not numbered:
+                section = title
             # Questions inside an FAQ section are its items, not new sections.
             faq = bool(_FAQ_HEADING.search(heading)) or (faq and heading.endswith("?"))
             in_list = False
@@ -271,19 +289,27 @@ def _segment_blocks(article: Article) -> tuple[Sentence, ...]:
     view = marks.replace("\0", " ")
     starts = line_starts(text)
     units: list[Sentence] = []
-    heading = lead_in = ""
+    heading = section = lead_in = ""
     faq = False
     previous_end = 0
     for start, end, block in article.blocks:
+        numbered = False
         if block == "paragraph" and _looks_like_heading(
                 " ".join(marks[start:end].replace("\0", "").split())):
             block = "heading"
+        elif block == "list-item" and "\n" not in text[start:end].rstrip() and _numbered_title(
+                text[text.rfind("\n", 0, start) + 1:start].lstrip(),
+                " ".join(marks[start:end].replace("\0", "").split()), lead_in):
+            block, numbered = "heading", True
         if block in ("heading", "table-row"):
             spans = list(_capped(view, start, end))
         else:
             spans = list(split_sentences(view, start, end))
         if block == "heading":
-            heading = " ".join(marks[start:end].replace("\0", "").split())[:MAX_SENTENCE_CHARS]
+            title = " ".join(marks[start:end].replace("\0", "").split())[:MAX_SENTENCE_CHARS]
+            heading = f"{section}\n{title}" if numbered and section else title
+            if not numbered:
+                section = title
             faq = bool(_FAQ_HEADING.search(heading)) or (faq and heading.endswith("?"))
             lead_in = ""
         last = ""
