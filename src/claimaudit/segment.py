@@ -179,6 +179,17 @@ def _numbered_title(line: str, content: str, lead_in: str) -> bool:
     return not lead_in and _NUMBER.match(line) is not None and _looks_like_heading(content)
 
 
+def _headings(title: str, section: str, numbered: bool) -> tuple[str, str]:
+    """Return (the heading of the units under a heading unit, the section heading after it).
+
+    A numbered title sits under the section heading before it; any other heading starts a section.
+    """
+    title = title[:MAX_SENTENCE_CHARS]
+    if numbered:
+        return (f"{section}\n{title}" if section else title), section
+    return title, title
+
+
 def segment(article: Article) -> tuple[Sentence, ...]:
     """Cut an article into its units (sentences, headings, list items, table rows)."""
     if article.blocks is not None:
@@ -224,10 +235,7 @@ def segment(article: Article) -> tuple[Sentence, ...]:
         elif block == "list-item" and _numbered_title(stripped, content, lead_in):
             block, numbered = "heading", True
         if block == "heading":
-            title = content.strip().lstrip("#").strip()[:MAX_SENTENCE_CHARS]
-            heading = f"{section}\n{title}" if numbered and section else title
-            if not numbered:
-                section = title
+            heading, section = _headings(content.strip().lstrip("#").strip(), section, numbered)
             # Questions inside an FAQ section are its items, not new sections.
             faq = bool(_FAQ_HEADING.search(heading)) or (faq and heading.endswith("?"))
             in_list = False
@@ -306,10 +314,8 @@ def _segment_blocks(article: Article) -> tuple[Sentence, ...]:
         else:
             spans = list(split_sentences(view, start, end))
         if block == "heading":
-            title = " ".join(marks[start:end].replace("\0", "").split())[:MAX_SENTENCE_CHARS]
-            heading = f"{section}\n{title}" if numbered and section else title
-            if not numbered:
-                section = title
+            heading, section = _headings(" ".join(marks[start:end].replace("\0", "").split()), section,
+                                         numbered)
             faq = bool(_FAQ_HEADING.search(heading)) or (faq and heading.endswith("?"))
             lead_in = ""
         last = ""
