@@ -19,8 +19,8 @@ from .records import Article, Sentence
 MAX_SENTENCE_CHARS = 1500  # longer runs without a boundary are cut at whitespace
 
 _HEADING_MD = re.compile(r"#{1,6}[ \t]+")
-_BULLET = re.compile(r"(?:[•●▪◦·‣∙■□➢►–—*+\-])[ \t]+|\d{1,3}[.)][ \t]+(?=\S)")
-_NUMBER = re.compile(r"\d{1,3}[.)][ \t]+")
+_NUMBER = re.compile(r"\d{1,3}[.)][ \t]+")  # a numbered item's marker ("1. ", "2) ")
+_BULLET = re.compile(rf"(?:[•●▪◦·‣∙■□➢►–—*+\-])[ \t]+|{_NUMBER.pattern}(?=\S)")
 _TABLE_SEP = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*")
 
 # Words after which a period does not end a sentence. Unit symbols (mg, mcg, kg, ml, min) are
