@@ -262,3 +262,35 @@ def test_with_reading_keeps_cue_offsets_in_the_sentence(sentence: str, clause: s
     got = with_reading(c, assert_strength(clause), clause)
     assert got.strength == 2 and got.cues
     assert all(sentence[cue.start:cue.end] == cue.text for cue in got.cues), got.cues
+
+
+# Web pages write contractions with either apostrophe; the non-claim wordings are written with "'".
+# fmt: off
+APOSTROPHES = [
+    # description,                 text (with '),                                                  reason
+    ("advice with it's",           "It's crucial to consult with a healthcare professional first.", "advice"),
+    ("let's opening",              "Let's take a look at the best forms of zinc.",                 "advice"),
+    ("don't opening",              "Don't take zinc on an empty stomach.",                         "advice"),
+    ("it's recommended to",        "For most adults it's recommended to get zinc from food.",       "advice"),
+    ("we'll explore",              "In this article, we'll explore how zinc works.",                "about-the-article"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("description", "text", "reason"), APOSTROPHES, ids=[c[0] for c in APOSTROPHES])
+def test_curly_apostrophes_read_as_straight(description, text, reason) -> None:
+    curly = text.replace("'", "’")
+    assert non_claim_reason(unit(text)) == reason
+    assert non_claim_reason(unit(curly)) == reason, f"{curly!r} read differently from {text!r}"
+
+
+def test_an_anaphor_with_a_curly_apostrophe_implies_the_topic() -> None:
+    for apostrophe in "'’":
+        text = f"Heavy sweating drains the body{apostrophe}s stores."
+        assert match_text(unit(text), "zinc") == f"{text} [zinc]"
+
+
+def test_curly_apostrophe_in_a_practice_wording_reads_as_straight() -> None:
+    (straight,) = read_claims([unit("Zinc's often recommended for colds.")], "zinc")
+    (curly,) = read_claims([unit("Zinc’s often recommended for colds.")], "zinc")
+    assert straight.strength == curly.strength == 1

@@ -269,8 +269,12 @@ def _recommends(text: str, folded: str | None, runs: frozenset[str] | None) -> b
 
 
 def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str | None:
-    """Return why a unit is not a claim, or None when it is one."""
-    text = sentence.prose.strip()
+    """Return why a unit is not a claim, or None when it is one.
+
+    The unit's apostrophes are read straight ("it’s", "don’t" as "it's", "don't"): web pages use
+    either, and every wording below is written with "'" (a one-character swap keeps every offset).
+    """
+    text = sentence.prose.strip().replace("’", "'")
     if sentence.block == "heading":
         return "heading"
     if in_reference_list:
@@ -309,8 +313,7 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
     # verb ("influences", "pack", "jump"), so it is not asked there; the claim filter judges it.
     sentence_like = sentence.block == "paragraph" and len(words) >= 4 and text.rstrip("\"'”’) ")[-1:] in ".!"
     if not sentence_like and sentence.block in ("list-item", "table-row", "paragraph"):
-        straight = text.replace("’", "'")  # "isn’t", "it’s": the verb list spells them with '
-        if not _VERB_C.search(straight, fold(straight)):
+        if not _VERB_C.search(text, fold(text)):
             return "fragment"
     if not any(ch.isalpha() for ch in text):
         return "fragment"
@@ -328,7 +331,7 @@ _TITLE = re.compile(r"^\W*(how|why|what|when|which|where|who)\b|\s[|•]\s|\b(gu
                     r"everything\s+you\s+need\s+to\s+know|what\s+you\s+need\s+to\s+know)\b", re.IGNORECASE)
 _ANAPHOR = re.compile(
     r"\b(it|its|it's|this|these|the mineral|the nutrient|deficien\w*|supplement\w*|levels?|"
-    r"intake|dose|dosage|the body's (stores|levels))\b",
+    r"intake|dose|dosage|the body['’]s (stores|levels))\b",
     re.IGNORECASE,
 )
 

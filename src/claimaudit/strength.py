@@ -1443,7 +1443,8 @@ _EAGER_NEEDS = frozenset().union(*(_WORDING_PATTERNS[i].needs for i in (0, 1, 3,
 
 @lru_cache(maxsize=64)  # asserted_level and _audit_cues read the same claim in turn
 def _wording(text: str) -> _Wording:
-    return _Wording(text)
+    # Apostrophes read straight ("it’s recommended" as "it's recommended"); offsets are unchanged.
+    return _Wording(text.replace("’", "'"))
 
 
 _HEDGED = frozenset(("hedge", "modal", "conditional"))
