@@ -70,6 +70,11 @@ NON_CLAIMS = [
     ("title: a guide",                   "A Practical Guide to Using Zinc for Colds and Immunity",  "paragraph",  "heading"),
     ("worth talking to a doctor",        "If this sounds familiar, it’s worth talking to your doctor about zinc.", "paragraph", "advice"),
     ("table cell without a verb",        "Absorption High (chelated)",                              "table-row",  "fragment"),
+    ("may be worth asking",              "If colds linger, it may be worth asking a pharmacist about zinc.", "paragraph", "advice"),
+    ("knowing, after a connective",      "Additionally, understanding how zinc works can give valuable insights.", "paragraph", "about-the-article"),
+    ("instruction, verb outside ADVICE", "Use a humidifier and zinc lozenges at the first sign of a cold.", "paragraph", "advice"),
+    ("instruction with a pronoun",       "Ensure you are getting enough zinc from food.",           "paragraph",  "advice"),
+    ("labelled instruction",             "Food First: Incorporate oysters and beans into your meals.", "list-item", "advice"),
     ("caption without a full stop",      "Zinc in common foods per serving",                        "paragraph",  "fragment"),
 ]
 CLAIMS = [
@@ -93,6 +98,9 @@ CLAIMS = [
     ("unpunctuated headline claim",      "Zinc Lozenges May Shorten Colds in Adults",               "paragraph"),
     # A full sentence is a sentence even when its verb is not in the verb list.
     ("verb outside the verb list",       "Zinc also influences wound healing.",                     "paragraph"),
+    # A verb of doing that is the sentence's subject, or an item that continues its lead-in.
+    ("instruction verb as a noun",       "Use of zinc lozenges is common in winter.",                "paragraph"),
+    ("instruction verb as a subject",    "Focus is harder when zinc runs low.",                      "paragraph"),
     ("curly contraction",                "It’s more common than you think.",                        "paragraph"),
     ("dash-labelled sentence",           "Nuts & Seeds – Cashews and pumpkin seeds pack plenty of zinc.", "paragraph"),
 ]
@@ -294,3 +302,9 @@ def test_curly_apostrophe_in_a_practice_wording_reads_as_straight() -> None:
     (straight,) = read_claims([unit("Zinc's often recommended for colds.")], "zinc")
     (curly,) = read_claims([unit("Zinc’s often recommended for colds.")], "zinc")
     assert straight.strength == curly.strength == 1
+
+
+def test_an_item_that_continues_its_lead_in_is_not_an_instruction() -> None:
+    item = unit("Reduce the length of colds", "list-item", lead_in="Zinc lozenges may:")
+    assert non_claim_reason(item) is None
+    assert non_claim_reason(unit("Reduce the length of colds", "paragraph")) == "advice"

@@ -77,6 +77,31 @@ ADVICE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Instructions that open with a verb of doing outside ADVICE's list ("Use heat for muscle relaxation",
+# "Engage in light stretching", "Ensure you are getting enough rest", "Evaluate your workspace"): the
+# verb capitalized, in its bare form, with what follows it not read as its predicate ("Focus is key",
+# "Use of magnesium is common" are statements: the verb is a noun there). The verbs are ones that are
+# rarely a sentence's subject. A list item under a lead-in is not asked unless it has a label of its
+# own: "Reduce leg cramps" under "Magnesium may help:" continues the lead-in's claim, "Rest and
+# Recovery: Ensure you are getting enough rest" does not.
+_INSTRUCTION_VERBS = frozenset("""
+    use ensure engage incorporate evaluate apply get give make prioritize prioritise maintain monitor schedule
+    wear reduce increase swap replace skip combine pair listen pay protect lift bend move breathe relax place put
+    hold repeat begin continue switch sit stand warm focus choose select pick opt spend set treat stretch
+""".split())
+_NOT_AN_OBJECT = frozenset("of is are was were can could may might will would should must has have had does do and "
+                           "or also".split())
+_INSTRUCTION = re.compile(r"^\W*(?:(?:also|then|simply|gently|always|regularly|first|next|finally),?\s+)?"
+                          r"([A-Z][a-z]+)\s+([A-Za-z'’]+)")
+
+
+def _instruction(text: str) -> bool:
+    """Return whether `text` opens with a bare verb of doing from `_INSTRUCTION_VERBS` (see there)."""
+    m = _INSTRUCTION.match(text)
+    return (m is not None and m.group(1).lower() in _INSTRUCTION_VERBS
+            and m.group(2).lower() not in _NOT_AN_OBJECT)
+
+
 # Recommendations: what a reader should do or choose, not what is true. One pattern per wording,
 # with words one of which each of its matches holds (as a whole run of letters, see `_recommends`);
 # RECOMMENDATION is their alternation.
@@ -91,7 +116,7 @@ _RECOMMENDATION_WORDINGS = (
     (r"""\bcan\ help\ (you\ )?(determine|decide|figure\ out|choose|work\ out)\b""",
      "determine decide figure choose work"),
     (r""",\s*(consider|try|talk\ to|consult|speak\ with)\b""", "consider try talk consult speak"),
-    (r"""\b(is|it's|it’s)\ (always\ )?worth\ (talking|asking|checking|consulting|speaking|discussing|seeing)\b""",
+    (r"""\b(is|it's|it’s|be)\ (always\ |well\ )?worth\ (talking|asking|checking|consulting|speaking|discussing|seeing)\b""",
      "worth"),
     (r"""\b(it\ is|it's|it’s)\ (generally\ |usually\ |often\ |always\ )?(recommended|advised|advisable|best)\ to\b""",
      "recommended advised advisable best"),
@@ -136,7 +161,8 @@ _META_WORDINGS = r"""this\ (article|post|guide|page|blog)|in\ this\ (article|pos
       |by\ the\ end(\ of\ (this|the)\ (article|post|guide|page|read))?,?\ you
       |you('ll|’ll|\ will)\ (have|gain|get|develop)\ a\ (clear|clearer|better|deeper|full|fuller|solid
         |comprehensive|good)\ understanding"""
-_META_OPENING = r"""^\W*(in\ conclusion,?\ )?(understanding|knowing|recognizing|recognising|being\ aware\ of)\ (?!is\b|are\b)
+_META_OPENING = r"""^\W*((in\ conclusion|additionally|moreover|furthermore|ultimately|overall|also|finally|therefore|thus
+        |however|similarly|likewise|in\ short|in\ summary),?\ )?(understanding|knowing|recognizing|recognising|being\ aware\ of)\ (?!is\b|are\b)
         (?=.*\b(is|are|can|could|may|will|helps?|empowers?|allows?|lets?|makes?|gives?)\b)"""
 _META_UNDERSTANDING = r"""(crucial|key|important|essential|vital)\ (for|to|in)\ understanding"""
 META = re.compile(r"\b(" + _META_WORDINGS + "\n      |" + _META_OPENING + "\n      |" + _META_UNDERSTANDING + r")\b",
@@ -295,6 +321,8 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
     if bare.endswith(":"):
         return "lead-in"
     if ADVICE.match(text):
+        return "advice"
+    if _instruction(text) and (label or not (sentence.block == "list-item" and sentence.lead_in)):
         return "advice"
     folded = fold(text)
     runs = letter_runs(folded)
