@@ -73,8 +73,9 @@ NON_CLAIMS = [
     ("may be worth asking",              "If colds linger, it may be worth asking a pharmacist about zinc.", "paragraph", "advice"),
     ("knowing, after a connective",      "Additionally, understanding how zinc works can give valuable insights.", "paragraph", "about-the-article"),
     ("instruction, verb outside ADVICE", "Use a humidifier and zinc lozenges at the first sign of a cold.", "paragraph", "advice"),
+    ("instruction with a preposition",   "Engage in light exercise while taking zinc.",              "paragraph",  "advice"),
     ("instruction with a pronoun",       "Ensure you are getting enough zinc from food.",           "paragraph",  "advice"),
-    ("labelled instruction",             "Food First: Incorporate oysters and beans into your meals.", "list-item", "advice"),
+    ("labelled instruction",             "Food First: Incorporate more oysters and beans into your meals.", "list-item", "advice"),
     ("caption without a full stop",      "Zinc in common foods per serving",                        "paragraph",  "fragment"),
 ]
 CLAIMS = [
@@ -101,6 +102,9 @@ CLAIMS = [
     # A verb of doing that is the sentence's subject, or an item that continues its lead-in.
     ("instruction verb as a noun",       "Use of zinc lozenges is common in winter.",                "paragraph"),
     ("instruction verb as a subject",    "Focus is harder when zinc runs low.",                      "paragraph"),
+    ("instruction verb, then a noun",    "Use in children may cause nausea.",                        "paragraph"),
+    ("an adjective, not a verb",         "Select patients with low zinc may benefit from lozenges.",  "paragraph"),
+    ("an idiom, then the claim",         "Put another way, zinc shortened colds by a third.",         "paragraph"),
     ("curly contraction",                "It’s more common than you think.",                        "paragraph"),
     ("dash-labelled sentence",           "Nuts & Seeds – Cashews and pumpkin seeds pack plenty of zinc.", "paragraph"),
 ]

@@ -77,29 +77,35 @@ ADVICE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
-# Instructions that open with a verb of doing outside ADVICE's list ("Use heat for muscle relaxation",
-# "Engage in light stretching", "Ensure you are getting enough rest", "Evaluate your workspace"): the
-# verb capitalized, in its bare form, with what follows it not read as its predicate ("Focus is key",
-# "Use of magnesium is common" are statements: the verb is a noun there). The verbs are ones that are
+# Instructions that open with a verb of doing outside ADVICE's list ("Engage in light stretching",
+# "Ensure you are getting enough rest", "Evaluate your workspace"): the verb capitalized, in its bare
+# form, and then its object's determiner or pronoun ("Focus is key", "Use of magnesium is common",
+# "Use in patients who ..." are statements: the verb is a noun there). The verbs are ones that are
 # rarely a sentence's subject. A list item under a lead-in is not asked unless it has a label of its
 # own: "Reduce leg cramps" under "Magnesium may help:" continues the lead-in's claim, "Rest and
 # Recovery: Ensure you are getting enough rest" does not.
 _INSTRUCTION_VERBS = frozenset("""
-    use ensure engage incorporate evaluate apply get give make prioritize prioritise maintain monitor schedule
-    wear reduce increase swap replace skip combine pair listen pay protect lift bend move breathe relax place put
-    hold repeat begin continue switch sit stand warm focus choose select pick opt spend set treat stretch
+    use ensure incorporate evaluate apply get give make prioritize prioritise maintain monitor schedule wear reduce
+    increase swap replace skip combine pair protect lift bend move place put hold begin continue choose pick spend
+    treat warm
 """.split())
-_NOT_AN_OBJECT = frozenset("of is are was were can could may might will would should must has have had does do and "
-                           "or also".split())
+# What may follow such a verb in an instruction: its object's determiner or pronoun. A preposition is
+# allowed only after the verbs that take one ("engage in", "focus on"); a noun ("Use heat ...") is not,
+# since "Select patients ...", "Repeat heart attacks ..." open statements the same way.
+_INSTRUCTION_OBJECT = frozenset("your you yourself the a an this these those it them some any more less enough "
+                                "plenty".split())
+_INSTRUCTION_WITH = {"engage": "in", "participate": "in", "focus": "on", "listen": "to", "stick": "to", "opt": "for"}
 _INSTRUCTION = re.compile(r"^\W*(?:(?:also|then|simply|gently|always|regularly|first|next|finally),?\s+)?"
-                          r"([A-Z][a-z]+)\s+([A-Za-z'’]+)")
+                          r"([A-Z][a-z]+)\s+([a-z'’]+)\b(?![-'’])")
 
 
 def _instruction(text: str) -> bool:
-    """Return whether `text` opens with a bare verb of doing from `_INSTRUCTION_VERBS` (see there)."""
+    """Return whether `text` opens with an instruction's verb and object (see `_INSTRUCTION_VERBS`)."""
     m = _INSTRUCTION.match(text)
-    return (m is not None and m.group(1).lower() in _INSTRUCTION_VERBS
-            and m.group(2).lower() not in _NOT_AN_OBJECT)
+    if m is None:
+        return False
+    verb, after = m.group(1).lower(), m.group(2)
+    return (verb in _INSTRUCTION_VERBS and after in _INSTRUCTION_OBJECT) or _INSTRUCTION_WITH.get(verb) == after
 
 
 # Recommendations: what a reader should do or choose, not what is true. One pattern per wording,
