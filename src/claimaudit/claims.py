@@ -127,7 +127,16 @@ _RECOMMENDATION_WORDINGS = (
     (r"""\b(it\ is|it's|it’s)\ (generally\ |usually\ |often\ |always\ )?(recommended|advised|advisable|best)\ to\b""",
      "recommended advised advisable best"),
     (r"""\bthe\ (best|ideal|easiest|safest|preferred)\ (way|approach|option|choice|starting\ point|first\ step)
-        \ (to|for|of)\b""", "best ideal easiest safest preferred"),
+        \ (to|for|of|may|might|would|could|is\ to)\b""", "best ideal easiest safest preferred"),
+    # What a professional can do for the reader ("A healthcare provider can determine if the pain ...",
+    # "your doctor can advise you on a dose"): advice phrased as a statement. What a test or a treatment
+    # can do is a claim ("A blood test can determine whether you are low"), and so is what doctors
+    # recommend ("doctors may recommend calcium supplements" describes practice, read at level 1).
+    (r"""\b(doctors?|physicians?|health\ ?care\ (providers?|professionals?|practitioners?)|pharmacists?|dietitians?
+        |nutritionists?|gps?)\ (can|will|may|could|might)\ (also\ )?(determine|assess|evaluate|diagnose|advise
+        |tailor|guide|help\ you|work\ with\ you)\b""",
+     "doctor doctors physician physicians healthcare health pharmacist pharmacists dietitian dietitians "
+     "nutritionist nutritionists gp gps"),
 )
 RECOMMENDATION = re.compile("(" + "|".join(p for p, _ in _RECOMMENDATION_WORDINGS) + ")",
                             re.IGNORECASE | re.VERBOSE)
@@ -270,7 +279,7 @@ def _about_the_article(text: str, folded: str | None, runs: frozenset[str] | Non
 
 
 _RECOMMENDATION = Caseless(RECOMMENDATION, (
-    "should must ought might may could crucial important essential vital key wise advisable best "
+    "should must ought might may could will crucial important essential vital key wise advisable best "
     "can consider try talk consult speak ideal easiest safest preferred worth recommended advised").split())
 _RESEARCH_ACTIVITY, _VERB_C, _AUX_C = (Caseless(p) for p in (RESEARCH_ACTIVITY, _VERB, _AUX_RE))
 _RESEARCH_QUESTION = Caseless(RESEARCH_QUESTION, ("whether", "if"))
