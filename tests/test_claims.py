@@ -80,6 +80,12 @@ NON_CLAIMS = [
     ("instruction with a pronoun",       "Ensure you are getting enough zinc from food.",           "paragraph",  "advice"),
     ("labelled instruction",             "Food First: Incorporate more oysters and beans into your meals.", "list-item", "advice"),
     ("caption without a full stop",      "Zinc in common foods per serving",                        "paragraph",  "fragment"),
+    ("search box control",               "Close this search box.",                                  "paragraph",  "boilerplate"),
+    ("menu control",                     "Toggle navigation",                                       "paragraph",  "boilerplate"),
+    ("here's a look at",                 "Here’s a practical look at how zinc can help with colds.", "paragraph", "about-the-article"),
+    ("here is an overview of",           "Here is a short overview of zinc and immunity.",          "paragraph",  "about-the-article"),
+    ("what the reader will also learn",  "You'll also learn which foods are richest in zinc.",      "paragraph",  "about-the-article"),
+    ("title: topic, dash, how",          "Zinc for colds—how it works and how to choose a lozenge", "paragraph",  "heading"),
 ]
 CLAIMS = [
     ("plain fact",                       "Zinc is an essential trace mineral.",                     "paragraph"),
@@ -112,6 +118,10 @@ CLAIMS = [
     ("an idiom, then the claim",         "Put another way, zinc shortened colds by a third.",         "paragraph"),
     ("curly contraction",                "It’s more common than you think.",                        "paragraph"),
     ("dash-labelled sentence",           "Nuts & Seeds – Cashews and pumpkin seeds pack plenty of zinc.", "paragraph"),
+    ("here's a fact",                    "Here’s a fact: zinc shortens colds.",                     "paragraph"),
+    ("what you will see is a claim",     "You'll see fewer colds if you take zinc daily.",          "paragraph"),
+    ("closing a wound",                  "Close wounds heal faster when zinc levels are normal.",   "paragraph"),
+    ("a dash, then the claim",           "Zinc—how much you take matters—can cause nausea.",        "paragraph"),
 ]
 # fmt: on
 

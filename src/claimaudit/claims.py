@@ -29,6 +29,7 @@ from .strength import _Led, assert_many
 BOILERPLATE = re.compile(
     r"""^\W*(
         skip\ to\ (main\ )?content | \d+\s*min(ute)?s?\ read | read\ more | read\ next
+      | (open|close|toggle)\ (this\ |the\ )?(search|menu|navigation)\b
       | (view|show|load)\ comments | leave\ a\ (reply|comment) | \d+\s+comments?
       | your\ email\ address\ will\ not\ be\ published | required\ fields\ are\ marked
       | scroll\ to\ top | back\ to\ top | send\ this\ to\ a\ friend | share\ (this|on)
@@ -172,7 +173,8 @@ _META_WORDINGS = r"""this\ (article|post|guide|page|blog)|in\ this\ (article|pos
       |(continue|continues)\ to\ seek\ out|for\ more\ (information|details)
       |(below|here|in\ this\ (article|post|guide|section)),?\ we\ (will\ |'ll\ )?(explore|discuss|look|examine|cover
         |dissect|review|break\ down|explain|outline|answer)
-      |you('ll|’ll|\ will)\ (learn|discover|find\ out|get\ to\ know|come\ away)
+      |you('ll|’ll|\ will)\ (also\ )?(learn|discover|find\ out|get\ to\ know|come\ away)
+      |here(\ is|'s)\ (a|an)\ ([\w-]+\ ){0,2}(look|guide|overview|breakdown|rundown|summary|primer|explainer)\ (at|of|to)
       |by\ the\ end(\ of\ (this|the)\ (article|post|guide|page|read))?,?\ you
       |you('ll|’ll|\ will)\ (have|gain|get|develop)\ a\ (clear|clearer|better|deeper|full|fuller|solid
         |comprehensive|good)\ understanding"""
@@ -369,8 +371,10 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
 
 
 # Unpunctuated titles: an indirect question ("How Magnesium Affects Muscle and Nerve Function"), a title
-# with its site name ("... | Health Facts"), or a guide's label ("A Guide to Using Magnesium for ...").
-_TITLE = re.compile(r"^\W*(how|why|what|when|which|where|who)\b|\s[|•]\s|\b(guide|overview|explained|"
+# with its site name ("... | Health Facts"), a topic and its indirect question after a dash ("Magnesium for
+# muscle tension—how it works"), or a guide's label ("A Guide to Using Magnesium for ...").
+_TITLE = re.compile(r"^\W*(how|why|what|when|which|where|who)\b|\s[|•]\s|\w\s*[—–]\s*(how|why|what)\b|"
+                    r"\b(guide|overview|explained|"
                     r"everything\s+you\s+need\s+to\s+know|what\s+you\s+need\s+to\s+know)\b", re.IGNORECASE)
 _ANAPHOR = re.compile(
     r"\b(it|its|it's|this|these|the mineral|the nutrient|deficien\w*|supplement\w*|levels?|"
