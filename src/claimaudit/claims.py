@@ -46,6 +46,19 @@ BOILERPLATE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A legal notice anywhere in a unit ("This book is copyright.", "... as permitted under the Copyright Act,
+# no part may be reproduced ..."): BOILERPLATE catches the ones that open with it.
+_LEGAL_NOTICE = re.compile(r"copyright|©|\bno\s+part\s+(?:of\s+(?:this|the)\s+\w+\s+)?may\s+be\s+reproduced\b"
+                           r"|\ball\s+rights\s+reserved\b", re.IGNORECASE)
+
+
+def _legal_notice(text: str) -> bool:
+    """Return `bool(_LEGAL_NOTICE.search(text))`; most units hold none of its words, and are not searched."""
+    lowered = text.lower()
+    return (("copyright" in lowered or "©" in text or "reproduced" in lowered or "reserved" in lowered)
+            and _LEGAL_NOTICE.search(text) is not None)
+
+
 # Marks only bibliography entries carry: "[Internet]", "doi: 10.", "PMID: 123", "Available from:".
 _CITATION_MARK = re.compile(r"\[Internet\]|\bdoi:\s*10\.\d|\bPMID:?\s*\d|\bAvailable\s+from:|\bRetrieved\s+from\s+http")
 # Every match of _CITATION_MARK holds one of these (case-sensitive, as the pattern is): a text with
@@ -322,7 +335,7 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
         return "heading"
     if in_reference_list:
         return "reference-list"
-    if BOILERPLATE.match(text) or AUTHOR_LIST.match(text):  # page furniture; a bibliography entry
+    if BOILERPLATE.match(text) or AUTHOR_LIST.match(text) or _legal_notice(text):  # page furniture; a bibliography entry
         return "boilerplate"
     if _citation_mark(text):
         return "reference-list"  # a bibliography entry outside a "References" section
