@@ -333,6 +333,7 @@ def article_topic(article: Article, subjects: Sequence[str]) -> str:
 
 
 _SEVERITY = {"unverified": 0, "supported": 1, "overstated": 2, "contradicted": 3}
+_FLAGS = frozenset({"overstated", "contradicted"})
 
 
 def _log_odds(score: float) -> float:
@@ -492,7 +493,10 @@ class Auditor:
             if top - _log_odds(score_) > self.settings.match.multi_margin:
                 continue
             if self.settings.match.multi_policy == "lenient":
-                if _SEVERITY[f.verdict] < _SEVERITY[best_finding.verdict]:
+                # The benefit of the doubt decides whether to flag, not which flag: between an
+                # overstated and a contradicted reading the better match's stands.
+                if _SEVERITY[f.verdict] < _SEVERITY[best_finding.verdict] and not (
+                        f.verdict in _FLAGS and best_finding.verdict in _FLAGS):
                     best_finding = f
             elif _SEVERITY[f.verdict] > _SEVERITY[best_finding.verdict]:
                 best_finding = f
