@@ -245,6 +245,31 @@ def test_a_missing_or_unreadable_encoder_stops_before_any_article(mini: Path, tm
     assert lexical.exit_code == 0 and lexical.output == "2\tMagnesium may reduce pain.\n"
 
 
+# Two flags for one claim: MG-046 (refuted: contradicted) and MG-042 (limited evidence, at most 2: a
+# direct "relieves" is overstated). The benefit of the doubt decides whether to flag, not which flag.
+@pytest.mark.parametrize(("scores", "policy", "expected"), [
+    ({"MG-046": 90.0, "MG-042": 85.0}, "lenient", "contradicted"),  # close: the better match's flag stands
+    ({"MG-042": 90.0, "MG-046": 85.0}, "lenient", "overstated"),
+    ({"MG-042": 90.0, "MG-046": 85.0}, "strict", "contradicted"),   # strict: the more serious flag
+    ({"MG-046": 90.0, "MG-042": 86.0, "MG-003b": 85.0}, "lenient", "supported"),  # a close supported reading
+])
+def test_the_better_match_decides_between_two_flags(root: Path, scores: dict[str, float], policy: str,
+                                                    expected: str) -> None:
+    from claimaudit.claims import read_claims
+    from claimaudit.match import MatchSettings
+    from claimaudit.pipeline import Settings
+    from claimaudit.records import Candidate, Match
+    from claimaudit.segment import segment
+
+    auditor = Auditor(load_reference([root / "reference"]),
+                      Settings(match=MatchSettings(multi_policy=policy)))
+    (claim,) = [c for c in read_claims(segment(article_from_text(
+        "Magnesium relieves night-time leg cramps.")), "magnesium") if c.is_claim]
+    cands = tuple(sorted((Candidate(ref, score) for ref, score in scores.items()), key=lambda c: -c.score))
+    finding = auditor._judge(claim, Match(candidates=cands, best=cands[0]))
+    assert finding.verdict == expected, finding.reason
+
+
 # Two candidates for one claim: MG-046 (refuted: a claim of it is contradicted) and MG-003b (supported).
 @pytest.mark.parametrize(("first", "second", "policy", "expected"), [
     (99.4, 91.4, "lenient", "contradicted"),   # log-odds 5.1 vs 2.4: the runner-up is not close

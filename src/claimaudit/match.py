@@ -90,7 +90,8 @@ class MatchSettings:
     # in odds). Log-odds, not score points: scores crowd together near 100, where ten points
     # separate a sure match (99) from a merely likely one (89).
     multi_margin: float = 1.0
-    multi_policy: str = "lenient"  # lenient: the mildest verdict wins; strict: the most serious
+    # lenient: the mildest verdict wins, but between two flags the better match's; strict: the most serious
+    multi_policy: str = "lenient"
     subject_mentions: int = 3  # an article naming a subject this often...
     subject_words_per_mention: int = 125  # ...and at least once in this many words is about it,
     short_text_words: int = 150  # ...and a text shorter than this that names it at all

@@ -455,7 +455,9 @@ class Auditor:
         counts only with the model's `flag_score` and every key-term group of
         its reference claim in the sentence. Among the candidates that count,
         those within `multi_margin` (log-odds) of the first are weighed by `multi_policy`
-        (lenient: the mildest verdict wins; strict: the most serious).
+        (lenient: the mildest verdict wins, except that between an overstated and a
+        contradicted reading the better match's stands, since the benefit of the doubt is
+        about whether to flag, not which flag; strict: the most serious).
         """
         if match.best is None:
             return decide(claim, match, None, self.settings.strength_reader)
