@@ -313,13 +313,26 @@ _RECOMMENDATION_C = tuple(Caseless(re.compile(p, re.IGNORECASE | re.VERBOSE), ne
 _RECOMMENDATION_NEEDS = frozenset().union(*(w.needs for w in _RECOMMENDATION_C))
 
 
+# A recommendation that only follows a statement, joined to it ("Magnesium can also interact with a
+# number of medications ..., and should be taken two hours apart from them"): the statement is a claim.
+_JOINED_AFTER_STATEMENT = re.compile(r"\w\w+[\w)\]]*\s*(?:;|,\s*(?:and|but)|\s(?:and|but))\s+$")
+_CONDITION_OPENING = re.compile(r"^\W*(?:if|when|whether|before|unless|for|to|while|although|because|as)\b",
+                                re.IGNORECASE)
+
+
 def _recommends(text: str, folded: str | None, runs: frozenset[str] | None) -> bool:
-    """Return `bool(_RECOMMENDATION.search(text, folded, runs))`: whether one of its wordings
-    matches, each searched only in texts that hold one of its own words (about 2x faster)."""
+    """Return whether one of `_RECOMMENDATION`'s wordings matches `text` and does not merely follow a
+    statement (see `_JOINED_AFTER_STATEMENT`); each wording is searched only in texts that hold one
+    of its own words (about 2x faster)."""
     if runs is not None and _RECOMMENDATION_NEEDS.isdisjoint(runs):
         return False  # none of the words of any wording: the loop below would search none
     for wording in _RECOMMENDATION_C:
-        if wording.search(text, folded, runs):
+        m = wording.search(text, folded, runs)
+        if m is not None:
+            head = text[: m.start()]
+            if (len(head.split()) >= 5 and _JOINED_AFTER_STATEMENT.search(head)
+                    and not _CONDITION_OPENING.match(text)):
+                continue
             return True
     return False
 
