@@ -209,6 +209,8 @@ _VERB_BASES = """
     demonstrate reveal recognize recognise rise fall drop protect damage harm kill destroy carry
     transport activate irritate inflame sensitize sensitise amplify modulate control limit restore
     replenish deliver lose gain cut slow speed last rank outrank come go appear seem
+    accompany involve vary differ arise radiate persist interact hinder tighten loosen swell recover
+    transmit consist belong
 """.split()
 
 
@@ -223,7 +225,7 @@ def _inflections(base: str) -> set[str]:
 
 _IRREGULAR_VERBS = {"found", "made", "led", "kept", "took", "taken", "gave", "given", "became",
                     "felt", "got", "gotten", "shown", "lost", "fell", "fallen", "rose", "risen",
-                    "came", "went", "gone", "bound", "stored", "cut"}
+                    "came", "went", "gone", "bound", "stored", "cut", "arose", "arisen", "swollen"}
 _VERB_FORMS = set(_IRREGULAR_VERBS)
 for _b in _VERB_BASES:
     _VERB_FORMS |= _inflections(_b)
