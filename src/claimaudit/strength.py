@@ -1367,6 +1367,18 @@ _RECOMMENDED = re.compile(
 )
 
 
+# What people do with a remedy ("many individuals consider the role of magnesium", "some patients use
+# magnesium creams"): a statement of practice, not of what the remedy does.
+_USAGE = re.compile(
+    r"\b(many|some|most|more\s+and\s+more|numerous|millions\s+of|countless)\s+"
+    r"(people|individuals|patients|adults|athletes|women|men|users|consumers|americans|sufferers)\s+"
+    r"(are\s+|have\s+)?(now\s+|also\s+|often\s+|increasingly\s+)?"
+    r"(turn(s|ing|ed)?\s+to|consider(s|ing|ed)?|use[sd]?|using|take[sn]?|taking|took|tr(y|ies|ying|ied)|"
+    r"choos(e|es|ing)|chose|seek(s|ing)?|sought|look(s|ing|ed)?\s+to|rel(y|ies|ying|ied)\s+on|swear\s+by)\b",
+    re.IGNORECASE,
+)
+
+
 _AUDIT_MODALS = frozenset(("can", "could", "may", "might"))
 # Each pattern with the words one of which every match of it contains as a whole
 # run of letters (the modal, the participle, the evaluative word): a claim with
@@ -1388,21 +1400,23 @@ _WORDING_PATTERNS = tuple(Caseless(p, needs) if leads is None else _Led(p, needs
     (_ATTRIBUTION, "found finds showed shown shows demonstrated demonstrates revealed reveals reported "
                    "reports observed suggests suggested concluded concludes indicated indicates noted saw "
                    "study trial experiment".split(), None),
+    (_USAGE, "many some most more numerous millions countless".split(), None),
 ))
 
 
 class _Wording:
     """The audit's wording patterns in one claim (a match, or None where absent), each searched once.
 
-    The five that `_audit_cues` always reads are searched at once; the other four (one study,
-    attribution, a reported finding, "can" + a verb of doing) decide `asserted_level` only on some
-    levels and are searched when first read. Iterating gives all nine in `_WORDING_PATTERNS` order.
+    The five that `_audit_cues` always reads are searched at once; the other five (one study,
+    attribution, a reported finding, "can" + a verb of doing, what people do with a remedy) decide
+    `asserted_level` only on some levels and are searched when first read. Iterating gives all ten in
+    `_WORDING_PATTERNS` order.
     """
 
     __slots__ = ("soft_help", "possibility", "recommended", "modal_causal", "strong", "_text", "_folded", "_runs",
                  "_more")
     _FIELDS = ("soft_help", "possibility", "can_noncausal", "recommended", "modal_causal", "reported", "strong",
-               "one_study", "attribution")
+               "one_study", "attribution", "usage")
 
     def __init__(self, text: str) -> None:
         folded = fold(text)
@@ -1432,6 +1446,7 @@ class _Wording:
     reported = property(lambda self: self._get(5))
     one_study = property(lambda self: self._get(7))
     attribution = property(lambda self: self._get(8))
+    usage = property(lambda self: self._get(9))
 
     def __iter__(self):
         return (getattr(self, name) for name in self._FIELDS)
@@ -1463,7 +1478,9 @@ def asserted_level(reading: StrengthReading, text: str = "") -> int:
     - a finding attributed to one study ("a 2013 study showed that ...", "in a small trial ...",
       "the researchers found ...") asserts what that study found, not a general effect: at most
       conditional (2) unless worded as a certainty ("proved", "cures");
-    - strong evaluation ("highly effective", "a significant role") adds one level.
+    - strong evaluation ("highly effective", "a significant role") adds one level;
+    - what people do with a remedy, with no relation of its own ("many individuals consider the role
+      of magnesium", "some patients use magnesium creams"), describes practice: 1, as "is recommended".
     """
     kinds = {c.kind for c in reading.cues}
     level = reading.level
@@ -1484,6 +1501,8 @@ def asserted_level(reading: StrengthReading, text: str = "") -> int:
             level = 2
         if w.recommended:
             level = min(level, 1)  # describes practice, not an effect
+        elif level == 3 and kinds.isdisjoint(("causal", "conditional", "absolute")) and w.usage:
+            level = 1  # what people do with it ("many people turn to magnesium"), not what it does
         if w.modal_causal and level < 2:
             # A causal verb the reader took as associative ("can cause pain associated
             # with ..."): "can" asserts the effect (3, as in Yu et al.), other modals
