@@ -350,7 +350,8 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
         return "heading"
     if in_reference_list:
         return "reference-list"
-    if BOILERPLATE.match(text) or AUTHOR_LIST.match(text) or _legal_notice(text):  # page furniture; a bibliography entry
+    # page furniture, a bibliography entry, a legal notice
+    if BOILERPLATE.match(text) or AUTHOR_LIST.match(text) or _legal_notice(text):
         return "boilerplate"
     if _citation_mark(text):
         return "reference-list"  # a bibliography entry outside a "References" section
