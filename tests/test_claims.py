@@ -92,6 +92,12 @@ NON_CLAIMS = [
     ("here is an overview of",           "Here is a short overview of zinc and immunity.",          "paragraph",  "about-the-article"),
     ("what the reader will also learn",  "You'll also learn which foods are richest in zinc.",      "paragraph",  "about-the-article"),
     ("title: topic, dash, how",          "Zinc for colds—how it works and how to choose a lozenge", "paragraph",  "heading"),
+    # An instruction after an opening phrase or clause.
+    ("when-clause, then an imperative",  "When choosing a lozenge, look for zinc acetate or gluconate.", "paragraph", "advice"),
+    ("phrase, then an imperative",       "For best results, take it with a meal.",                  "paragraph",  "advice"),
+    ("connective, then an imperative",   "However, consult your doctor before taking zinc for long.", "paragraph", "advice"),
+    ("where to read more",               "For more on zinc and colds, visit the National Institutes of Health.", "paragraph", "advice"),
+    ("phrase, then an instruction verb", "During a cold, use a zinc lozenge every two hours.",     "paragraph",  "advice"),
 ]
 CLAIMS = [
     ("plain fact",                       "Zinc is an essential trace mineral.",                     "paragraph"),
@@ -128,6 +134,13 @@ CLAIMS = [
     ("reserved, in a claim",             "Zinc stores are reserved for growth in children.",         "paragraph"),
     ("a statement, then what to do",     "Zinc can interact with some antibiotics, and should be taken two hours apart from them.", "paragraph"),
     ("a finding, then a recommendation", "The review found two drugs that are probably effective and should be considered for colds.", "paragraph"),
+    # After an opening clause only an imperative verb makes an instruction; "you may have" does not.
+    ("opening clause, then you-may",     "If you take diuretics, you may have low zinc levels.",    "paragraph"),
+    ("opening clause, then a statement", "When zinc levels drop, wounds heal more slowly.",         "paragraph"),
+    ("opening phrase, then a noun",      "In one trial, use of zinc shortened colds.",              "paragraph"),
+    # "Follow-up" and "let's say" are not imperatives.
+    ("follow-up, a noun",                "Follow-up visits showed fewer colds in the zinc group.",  "paragraph"),
+    ("let's say, an aside",              "When a cold starts, let's say on a Monday, zinc may shorten it.", "paragraph"),
     ("labelled item, verb 'accompany'",  "Headaches: Tension headaches often accompany a cold.",    "list-item"),
     ("labelled item, verb 'involve'",    "Lozenges: This treatment involves dissolving zinc in the mouth.", "list-item"),
     ("item with 'arose'",                "Nausea arose in a third of zinc users",                   "list-item"),

@@ -72,13 +72,15 @@ def _citation_mark(text: str) -> bool:
 REFERENCE_HEADING = re.compile(r"^\W*(references|sources|citations|bibliography|works cited)\W*$",
                                re.IGNORECASE)
 # Advice and instructions: imperative openings, or "it is important to consult" forms.
-ADVICE = re.compile(
-    r"""^\W*(
-        (please\ )?(consult|talk|speak|ask|check|seek|see\ (a|your)|visit|contact|discuss
+# An imperative opening: "Consult ...", "Try ...", "Don't ..." ("Follow-up visits ..." and "let's say" are not).
+_IMPERATIVE = r"""(please\ )?(consult|talk|speak|ask|check|seek|see\ (a|your)|visit|contact|discuss
         |consider|try|avoid|make\ sure|be\ sure|remember|keep|follow|start|stop|stay|drink
         |eat|add|include|explore|choose|opt|look\ for|aim|limit|read|learn|discover|find
-        |let'?s|let\ us|don'?t|do\ not|never|always\ (consult|follow|check|talk|speak|ask|read|seek)
-        |always\ follow|be\ (careful|cautious|mindful)|take\ (a|your|it|them|magnesium)|go\ for)\b
+        |let'?s(?!\ say)|let\ us|don'?t|do\ not|never|always\ (consult|follow|check|talk|speak|ask|read|seek)
+        |always\ follow|be\ (careful|cautious|mindful)|take\ (a|your|it|them|magnesium)|go\ for)\b(?![-'’])"""
+ADVICE = re.compile(
+    r"""^\W*(
+        """ + _IMPERATIVE + r"""
       | (so,?\ )?you\ (can|could|should|may|might|must|need\ to|will\ want\ to)\ (also\ )?
         (have|add|take|try|go|use|consult|talk|speak|ask|consider|include|eat|find|get|look|check|choose|opt|start|see)\b
       | (it\ is|it's)\ (always\ )?(crucial|important|essential|advisable|recommended|wise|best|vital|necessary)
@@ -91,6 +93,31 @@ ADVICE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# ADVICE's imperative opening alone (`_IMPERATIVE`, matched where the text after an opening starts). An
+# instruction often follows an opening phrase or clause ("When choosing a supplement, look for ...",
+# "For best results, take it with food", "However, consult ..."); what follows the phrase is read as
+# an instruction only by its verb, not by ADVICE's "you can ..." forms ("If you take diuretics, you may
+# have low magnesium" is a claim).
+IMPERATIVE = re.compile(_IMPERATIVE, re.IGNORECASE | re.VERBOSE)
+# An opening adverbial: a subordinate clause or prepositional phrase up to its comma (at most 80
+# characters, no other punctuation), or a connective and its comma.
+_OPENING_ADVERBIAL = re.compile(
+    r"""^\W*(?:(?:if|when|whenever|while|before|after|once|unless|until|during|for|to|in|on|as|since|although
+        |though|even\ if|instead\ of|with|without|between)\b[^,;:.!?()"]{1,80},
+      | (?:however|also|instead|additionally|meanwhile|finally|first|second|next|then|otherwise|ideally|generally
+        |again|likewise|similarly|in\ addition|above\ all|most\ importantly|in\ general|in\ short|as\ always),)\s+""",
+    re.IGNORECASE | re.VERBOSE)
+
+
+def _instruction_after_opening(text: str) -> bool:
+    """Return whether `text` is an instruction after an opening adverbial (see `_OPENING_ADVERBIAL`)."""
+    m = _OPENING_ADVERBIAL.match(text)
+    if m is None:
+        return False
+    rest = text[m.end():]
+    return IMPERATIVE.match(rest) is not None or _instruction(rest[:1].upper() + rest[1:])
+
+
 # Instructions that open with a verb of doing outside ADVICE's list ("Engage in light stretching",
 # "Ensure you are getting enough rest", "Evaluate your workspace"): the verb capitalized, in its bare
 # form, and then its object's determiner or pronoun ("Focus is key", "Use of magnesium is common",
@@ -369,6 +396,8 @@ def non_claim_reason(sentence: Sentence, in_reference_list: bool = False) -> str
     if ADVICE.match(text):
         return "advice"
     if _instruction(text) and (label or not (sentence.block == "list-item" and sentence.lead_in)):
+        return "advice"
+    if "," in text and _instruction_after_opening(text):
         return "advice"
     folded = fold(text)
     runs = letter_runs(folded)
