@@ -487,6 +487,10 @@ class Matcher:
         self.keys = KeyTermIndex([claim.key_terms for claim in reference.claims],
                                  [claim.subject for claim in reference.claims])
         self._labels = frozenset(claim.subject for claim in reference.claims)
+        # The claims without a subject (`subject: none` in a pack with one), in an index of their own:
+        # a sentence is in their scope only when it has all the key terms of one of them.
+        free = [claim.key_terms for claim in reference.claims if not claim.subject]
+        self._free_keys = KeyTermIndex(free) if free else None
         self._claims_of_label: dict[str, np.ndarray] = {}
         for ci, claim in enumerate(reference.claims):
             self._claims_of_label.setdefault(claim.subject, []).append(ci)  # type: ignore[arg-type]
@@ -584,8 +588,13 @@ class Matcher:
             return None
         named = named or self.named
         if self.settings.per_sentence:
-            return {"", *named(text), *named(previous)} & self._labels
-        return {"", *about, *named(text)} & self._labels  # only subjects that have claims
+            scope = {"", *named(text), *named(previous)} & self._labels
+        else:
+            scope = {"", *about, *named(text)} & self._labels  # only subjects that have claims
+        if "" in scope and self._free_keys is not None and not self._free_keys.passing(
+                _lower_for_terms(self.with_symbol_names(text))):
+            scope.discard("")  # no claim without a subject has all its key terms here
+        return scope
 
     def in_scope(self, text: str, about: frozenset[str] | None, previous: str = "") -> bool:
         """Return whether any reference claim may match `text` (see `_scope`)."""

@@ -289,8 +289,12 @@ def parse_reference_text(text: str, path: str = "<reference>",
     if unknown:
         raise _fail(path, 1, f"unknown top-level key(s) {', '.join(map(str, unknown))}; "
                     "allowed: claims, subject")
-    subject, subject_terms = _subject(data.get("subject"), path)
-    if not subject and pack is not None:
+    # `subject: none`: the file's claims have no subject, even in a pack that has one (a claim
+    # about back pain in general, in the magnesium pack): each is matched only in sentences
+    # that hit all its key terms, in any article (README "Subject scope").
+    no_subject = data.get("subject") == "none"
+    subject, subject_terms = _subject(None if no_subject else data.get("subject"), path)
+    if not subject and pack is not None and not no_subject:
         subject, subject_terms = pack.subject, pack.subject_terms
     items = data["claims"] or []
     if not isinstance(items, list):
@@ -315,7 +319,8 @@ def _subject(value: Any, path: str) -> tuple[str, tuple[str, ...]]:
     """Validate a file's `subject: {name, terms}` (optional); return (name, terms)."""
     if value is None:
         return "", ()
-    hint = "write subject: {name: magnesium, terms: [magnesium, hypomagnes]}"
+    hint = ("write subject: {name: magnesium, terms: [magnesium, hypomagnes]}, or subject: none "
+            "for claims about no subject")
     if not isinstance(value, dict) or not {"name", "terms"} <= set(value) <= {"name", "terms", "symbols"}:
         raise _fail(path, 1, f"'subject' must be a mapping with name and terms (and optionally symbols); {hint}")
     name, terms = value["name"], value["terms"]
