@@ -128,10 +128,20 @@ def test_file_subject_applies_to_every_claim() -> None:
     assert plain.subject == "" and plain.subject_terms == ()
 
 
+def test_file_can_say_its_claims_have_no_subject() -> None:
+    (claim,) = parse_reference_text("subject: none\n" + GOOD, "ref.yaml")
+    assert claim.subject == "" and claim.subject_terms == ()
+    with pytest.raises(ReferenceError, match="or subject: none for claims about no subject"):
+        parse_reference_text("subject: nothing\n" + GOOD, "ref.yaml")
+
+
 def test_bundled_reference_declares_its_subject(root: Path) -> None:
     ref = load_reference([root / "reference"])
-    assert {c.subject for c in ref.claims} == {"magnesium", "vitamin d"}
-    assert {c.pack: c.subject for c in ref.claims} == {"magnesium": "magnesium", "vitamin-d": "vitamin d"}
+    assert {c.subject for c in ref.claims} == {"magnesium", "vitamin d", ""}
+    # only MG-011 (how common back pain is) is about no subject: back-pain.yaml says `subject: none`
+    assert [c.id for c in ref.claims if not c.subject] == ["MG-011"]
+    assert {c.pack: c.subject for c in ref.claims if c.subject} == {"magnesium": "magnesium",
+                                                                   "vitamin-d": "vitamin d"}
 
 
 def test_cli_warns_about_an_empty_reference_set(tmp_path: Path) -> None:

@@ -268,3 +268,45 @@ def test_an_item_held_back_for_its_lead_ins_key_terms_says_so(auditor) -> None:
     assert finding.verdict == "unverified"
     assert "MG-042 (score 84) would flag it as overstated, but only the list's lead-in has all its key terms" \
         in finding.reason.replace(f"{first.score:.0f}", "84")
+
+
+# `subject: none`: a claim about back pain alone, in the magnesium pack (MG-011, back-pain.yaml).
+PREVALENCE = "Back pain is a widespread problem that affects millions of people worldwide."
+
+
+def test_a_file_can_declare_that_its_claims_have_no_subject(root: Path, tmp_path) -> None:
+    (claim,) = [c for c in load_reference([root / "reference"]).claims if c.id == "MG-011"]
+    assert claim.subject == "" and claim.pack == "magnesium"
+    (other,) = [c for c in load_reference([root / "reference"]).claims if c.id == "MG-012"]
+    assert other.subject == "magnesium"  # the pack's subject still applies to the other files
+
+
+def test_a_claim_without_a_subject_is_matched_before_the_subject_is_named(auditor) -> None:
+    # the opening of an article on magnesium, before magnesium is named (seed article 003's shape)
+    article = (f"Introduction\n\n{PREVALENCE} Many are turning to magnesium for relief. Magnesium is a "
+               "mineral found in nuts. Magnesium supplements are popular.\n")
+    report = auditor.audit_article(article_from_text(article, path="a.txt"))
+    (finding,) = [f for f in report.findings if f.claim.sentence.text == PREVALENCE]
+    assert (finding.verdict, finding.reference_id) == ("supported", "MG-011")
+    # and in a news story on back pain that never names magnesium
+    story = f"Spine news\n\n{PREVALENCE} The trial enrolled 400 adults.\n"
+    report = auditor.audit_article(article_from_text(story, path="b.txt"))
+    (finding,) = [f for f in report.findings if f.claim.sentence.text == PREVALENCE]
+    assert finding.reference_id == "MG-011"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Poor sleep can make back pain worse, creating a cycle of discomfort.",  # back pain, nothing on how common
+    "Stress is one of the most common reasons people feel tense.",  # how common, not back pain
+])
+def test_a_claim_without_a_subject_needs_all_its_key_terms(auditor, sentence) -> None:
+    m = auditor.matcher
+    # after a sentence naming magnesium: magnesium's claims are in scope, MG-011 is not
+    previous = "Magnesium relaxes muscles."
+    assert "" not in m._scope(sentence, frozenset({"magnesium"}), previous)
+    assert "" in m._scope(PREVALENCE, frozenset({"magnesium"}), previous)
+    # and in a story that names no subject, nothing is in scope (nothing is embedded)
+    assert not m.in_scope(sentence, frozenset())
+    assert m.in_scope(PREVALENCE, frozenset())
+    match = m.match_many([sentence], frozenset({"magnesium"}), previous=[previous])[0]
+    assert "MG-011" not in [c.reference_id for c in match.candidates]
