@@ -269,3 +269,30 @@ def test_readers_share_the_rules() -> None:
         assert read_strength(text, "encoder").level == 0
     lex, enc = read_strength("Magnesium may reduce cramps.", "lexical"), read_strength("Magnesium may reduce cramps.", "encoder")
     assert lex.cues == enc.cues and lex.level == enc.level == 2
+
+
+# A denial without "not": an adjective, or a benefit said to be next to nothing. The claims stage
+# (`assert_strength`) reads it as negated, so a claim the evidence refutes is not flagged for
+# agreeing with that evidence ("concluded that magnesium oxide is ineffective for leg cramps").
+LEXICAL_DENIALS = [
+    pytest.param("Researchers concluded that magnesium oxide is ineffective for nighttime leg cramps.", True,
+                 id="ineffective"),
+    pytest.param("A Cochrane review suggests limited benefit for cramps in older adults.", True, id="limited-benefit"),
+    pytest.param("Magnesium had a negligible effect on nighttime leg cramps.", True, id="negligible-effect"),
+    pytest.param("Magnesium showed little clinical benefit for cramps.", True, id="little-clinical-benefit"),
+    pytest.param("Magnesium did little to relieve nighttime leg cramps.", True, id="did-little-to"),
+    pytest.param("Magnesium supplements are useless for nighttime leg cramps.", True, id="useless"),
+    pytest.param("Magnesium is of little use for leg cramps.", True, id="of-little-use"),
+    # a little of something, side effects said to be few, and weak evidence are not denials of the effect
+    pytest.param("Patients report minimal side effects from magnesium.", False, id="minimal-side-effects"),
+    pytest.param("Limited research suggests magnesium may relieve leg cramps.", False, id="limited-research"),
+    pytest.param("A little magnesium before bed relaxes the muscles.", False, id="a-little-magnesium"),
+    pytest.param("Magnesium relieves leg cramps.", False, id="plain"),
+]
+
+
+@pytest.mark.parametrize("text, negated", LEXICAL_DENIALS)
+def test_a_denial_need_not_say_not(text: str, negated: bool) -> None:
+    from claimaudit.strength import assert_strength
+
+    assert assert_strength(text).negated is negated

@@ -228,3 +228,19 @@ def test_calling_a_recorded_harm_safe_is_contradicted(text: str, denies: bool) -
 def test_a_safety_claim_on_an_entry_without_harm_is_judged_as_worded() -> None:
     f = decide(read("X is safe for people with kidney disease."), MATCHED, harm_ref(harm=False))
     assert (f.verdict, f.rule) == ("supported", "CA001")
+
+
+@pytest.mark.parametrize("text", [
+    "Researchers concluded that magnesium oxide is ineffective for nighttime leg cramps.",
+    "Magnesium had a negligible effect on nighttime leg cramps.",
+])
+def test_a_sentence_agreeing_with_refuting_evidence_is_supported(root, text: str) -> None:
+    """End to end, bundled reference: MG-046 (magnesium relieves ordinary cramps) is refuted, and a
+    sentence that denies it agrees with the evidence (CA002), whatever word denies it."""
+    from claimaudit.ingest import article_from_text
+    from claimaudit.pipeline import Auditor
+    from claimaudit.reference import load_reference
+
+    auditor = Auditor(load_reference([root / "reference"]))
+    (f,) = auditor.audit_article(article_from_text(text + "\n", path="a.txt")).findings
+    assert (f.reference_id, f.verdict, f.rule) == ("MG-046", "supported", "CA002")
