@@ -283,6 +283,12 @@ LEXICAL_DENIALS = [
     pytest.param("Magnesium did little to relieve nighttime leg cramps.", True, id="did-little-to"),
     pytest.param("Magnesium supplements are useless for nighttime leg cramps.", True, id="useless"),
     pytest.param("Magnesium is of little use for leg cramps.", True, id="of-little-use"),
+    pytest.param("Magnesium hardly helps leg cramps.", True, id="hardly"),
+    pytest.param("Magnesium barely eases leg cramps.", True, id="barely"),
+    pytest.param("It is a myth that magnesium relieves leg cramps.", True, id="a-myth-that"),
+    pytest.param("A common misconception is that magnesium cures cramps.", True, id="misconception"),
+    # how often is not a denial: "hypermagnesaemia rarely occurs" agrees with "hypermagnesaemia is rare"
+    pytest.param("Hypermagnesaemia rarely occurs in people with healthy kidneys.", False, id="rarely"),
     # a little of something, side effects said to be few, and weak evidence are not denials of the effect
     pytest.param("Patients report minimal side effects from magnesium.", False, id="minimal-side-effects"),
     pytest.param("Limited research suggests magnesium may relieve leg cramps.", False, id="limited-research"),

@@ -1229,12 +1229,14 @@ _SOFT_HELP = re.compile(
 )
 # A negation of the main relation. "not only", "not enough", "without enough"
 # and negations inside if/when clauses do not deny the claim. A denial need not say "not": an
-# adjective ("ineffective", "useless") or a benefit said to be next to nothing ("little effect",
-# "negligible benefit", "did little to") denies that the thing works ("minimal side effects" does not).
+# adjective ("ineffective", "useless"), a benefit said to be next to nothing ("little effect",
+# "negligible benefit", "did little to"; "minimal side effects" is not one), an adverb ("hardly",
+# "barely") or calling the claim a myth denies it. "Rarely" does not: it states how often.
 _NEGATION = re.compile(
     r"\b(not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|didn't|wasn't|weren't|"
     r"hasn't|haven't|neither|nor|fails?\s+to|failed\s+to|unlikely\s+to|"
-    r"ineffective|ineffectual|useless|unhelpful|worthless|futile|"
+    r"ineffective|ineffectual|useless|unhelpful|worthless|futile|hardly|barely|scarcely|"
+    r"myths?|misconceptions?|debunked|"
     r"(?:little|minimal|negligible|limited|scant|marginal)\s+(?:(?!side\b|adverse\b|unwanted\b)[a-z]+\s+)?"
     r"(?:benefits?|effects?|impacts?|improvements?|value|use)|(?:did|does|do)\s+little\s+to)\b(?!\s+(only|just|"
     r"merely|enough|sufficient|always|all|necessarily|longer|more\s+than|less\s+than|uncommon|"
@@ -1283,9 +1285,10 @@ class _Led(Caseless):
 _NEGATION_C = _Led(_NEGATION, (
     "not no never cannot can doesn don isn aren won didn wasn weren hasn haven neither nor fail fails "
     "failed unlikely ineffective ineffectual useless unhelpful worthless futile little minimal negligible "
-    "limited scant marginal").split(),
+    "limited scant marginal hardly barely scarcely myth myths misconception misconceptions debunked").split(),
     "no never neither can doesn don isn aren won didn wasn weren hasn haven fail unlikely ineffective "
-    "ineffectual useless unhelpful worthless futile little minimal negligible limited scant marginal do did")
+    "ineffectual useless unhelpful worthless futile little minimal negligible limited scant marginal do did "
+    "hardly barely scarcely myth misconception debunked")
 
 
 def asserted_negation(text: str, reading: StrengthReading) -> bool:
