@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimaudit.records import Cue, StrengthReading
-from claimaudit.strength import CUE_KINDS, read_many, read_strength
+from claimaudit.strength import CUE_KINDS, assert_strength, read_many, read_strength
 
 LEVELS = [
     # 0: no relationship / not a claim
@@ -299,6 +299,4 @@ LEXICAL_DENIALS = [
 
 @pytest.mark.parametrize("text, negated", LEXICAL_DENIALS)
 def test_a_denial_need_not_say_not(text: str, negated: bool) -> None:
-    from claimaudit.strength import assert_strength
-
     assert assert_strength(text).negated is negated
