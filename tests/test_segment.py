@@ -36,6 +36,13 @@ SPLIT_CASES = [
                                            ["Vink R, Nechifor M, editors. Magnesium in the Central Nervous System. Adelaide: 2011."]),
     ("one name and an initial: prose",     "Vitamin D helps. It is made in skin.",                 ["Vitamin D helps.", "It is made in skin."]),
     ("a name in prose is not a list",      "Lee K. said zinc helps. Others agree.",                ["Lee K. said zinc helps.", "Others agree."]),
+    # scraped pages lose the space after a full stop where a paragraph break or a tag was
+    ("no space after a full stop",         "It is easy to overlook.One sign is cramps.",           ["It is easy to overlook.", "One sign is cramps."]),
+    ("no space after a question mark",     "Is it low?This test tells.",                           ["Is it low?", "This test tells."]),
+    ("a web address is not a boundary",    "See www.Allergan.com for more.",                       ["See www.Allergan.com for more."]),
+    ("an e-mail address is not one",       "Write to robert.Ortlieb@example.org today.",           ["Write to robert.Ortlieb@example.org today."]),
+    ("a dotted name is not one",           "Open config.Settings.json first.",                     ["Open config.Settings.json first."]),
+    ("an abbreviation is not one",         "Foods, e.g.Nuts, help.",                               ["Foods, e.g.Nuts, help."]),
 ]
 # fmt: on
 

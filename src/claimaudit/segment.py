@@ -35,6 +35,10 @@ _ABBREVIATIONS = frozenset(
 # A boundary: terminal punctuation, optional closing quotes/brackets, whitespace,
 # then something that can start a sentence (after emphasis marks: "... tense. **Stress**: ...").
 _BOUNDARY = re.compile(r"([.!?…]+)([\"'”’)\]]*)(\s+)(?=(?:\*{1,2}|_{1,2})?[\"'“‘(\[]?[A-Z0-9•])")
+# A boundary with no space after it: scraped pages lose the space where a paragraph break or a tag
+# was ("... easy to overlook.One of the first symptoms ..."). Only between a lower-case word and a
+# capitalized one, and not in a web or e-mail address ("www.Allergan.com", "robert.Ortlieb@").
+_GLUED = re.compile(r"[a-z]{2}([.!?])(?=[A-Z][a-z]+(?![\w.@]*[.@][A-Za-z]))")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _WORD_WINDOW = 64  # longer than any abbreviation, so the result is the same as a full look-back
 _WORD_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz."
@@ -109,17 +113,35 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         _trim_into(spans, chunk, 0, len(chunk), start)
         return spans
     cut = 0
-    for m in _BOUNDARY.finditer(chunk):
-        punct_end = m.end(2)
-        if m.group(1) == ".":
+    for punct, punct_end, nxt in _boundaries(chunk):
+        if chunk[punct] == ".":
             # Look back a bounded window: scanning from 0 made long lines quadratic.
-            w = _word_before(chunk, m.start(1))
+            w = _word_before(chunk, punct)
             if w and (w.lower() in _ABBREVIATIONS or (len(w) == 1 and w.isupper())):
                 continue
         _trim_into(spans, chunk, cut, punct_end, start)
-        cut = m.end(3)
+        cut = nxt
     _trim_into(spans, chunk, cut, len(chunk), start)
     return spans
+
+
+def _boundaries(chunk: str) -> list[tuple[int, int, int]]:
+    """Return the candidate sentence boundaries of a block, in order: (where the terminal
+    punctuation starts, where the sentence ends, where the next one starts)."""
+    out = [(m.start(1), m.end(2), m.end(3)) for m in _BOUNDARY.finditer(chunk)]
+    if "." in chunk or "!" in chunk or "?" in chunk:
+        glued = []
+        for m in _GLUED.finditer(chunk):
+            at = m.start(1)
+            w = at - 2
+            while w > 0 and chunk[w - 1].isalpha():
+                w -= 1
+            if w > 0 and chunk[w - 1] in "./@:\\_-" or chunk[w:at].lower() == "www":
+                continue  # a part of an address or a file name
+            glued.append((at, at + 1, at + 1))
+        if glued:
+            out = sorted(out + glued)
+    return out
 
 
 def _trim_into(spans: list[tuple[int, int]], chunk: str, a: int, b: int, base: int) -> None:
