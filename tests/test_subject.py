@@ -310,3 +310,17 @@ def test_a_claim_without_a_subject_needs_all_its_key_terms(auditor, sentence) ->
     assert m.in_scope(PREVALENCE, frozenset())
     match = m.match_many([sentence], frozenset({"magnesium"}), previous=[previous])[0]
     assert "MG-011" not in [c.reference_id for c in match.candidates]
+
+
+@pytest.mark.parametrize("sentence, has", [
+    # an adverb of degree or time inside a key-term phrase ("is common") does not hide it
+    ("Out of the blue, magnesium deficiency is suddenly extremely common.", True),
+    ("Magnesium deficiency is increasingly common.", True),
+    ("Magnesium deficiency is common.", True),
+    # a word that is an adverb only in lower case: "NOW Foods" is a brand
+    ("Magnesium deficiency, NOW Foods says, is Still Common.", False),
+    ("Magnesium deficiency has many signs.", False),
+])
+def test_adverbs_inside_a_key_term_phrase(auditor, sentence: str, has: bool) -> None:
+    # MG-014b: magnesium deficiency is common (its key terms: the deficiency, and "is common", ...)
+    assert auditor.matcher.has_key_terms(sentence, "MG-014b") is has

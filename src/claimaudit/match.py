@@ -841,10 +841,28 @@ def symbol_pattern(symbols: Sequence[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?<!\d )(?:{alternation})(?![A-Za-z])")
 
 
+# Adverbs of degree and time inside a phrase ("is extremely common", "is now very widespread"):
+# key-term phrases are written without them ("is common"), so the text is also read without them
+# (written in lower case: "NOW Foods" is a brand).
+_DEGREE = re.compile(r" (?:(?:very|extremely|quite|so|really|incredibly|surprisingly|increasingly|fairly|"
+                     r"pretty|remarkably|relatively|particularly|especially|exceptionally|rather|truly|"
+                     r"now|suddenly|still|also) )+")
+_DEGREE_WORDS = frozenset("very extremely quite so really incredibly surprisingly increasingly fairly pretty "
+                          "remarkably relatively particularly especially exceptionally rather truly now "
+                          "suddenly still also".split())
+
+
 def _lower_for_terms(text: str) -> str:
-    """Lowercase a sentence and apply synonyms, for key-term lookup."""
+    """Lowercase a sentence and apply synonyms, for key-term lookup; a sentence with degree adverbs
+    is followed by its reading without them (after a line break, which no term crosses)."""
     lowered = text.lower().replace("’", "'")
-    if _synonym_first_tokens().isdisjoint(_TOKEN.findall(lowered)):
+    tokens = _TOKEN.findall(lowered)
+    if not _DEGREE_WORDS.isdisjoint(tokens):
+        # read in the original case: "NOW Foods" is a brand, not an adverb
+        plain = _DEGREE.sub(" ", text).lower().replace("’", "'")
+        if plain != lowered:
+            lowered = f"{lowered}\n{plain}"
+    if _synonym_first_tokens().isdisjoint(tokens):
         return lowered
     for phrase, pattern, repl in _synonym_rules():
         if phrase in lowered:
