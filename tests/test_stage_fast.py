@@ -230,7 +230,8 @@ def test_csv_lines_of_the_seed_corpus_report(tmp_path: Path) -> None:
 # --- segment ------------------------------------------------------------------------------
 
 _SEG_PIECES = ["Magnesium helps. ", "Dr. Smith said so. ", "U.S. data", "It works!  ", " ", "\t",
-               "\n", "e.g. this", "A. B. Jones", "“Quoted.” Next", "(1) item", "3.5 mg. ",
+               "\n", "e.g. this", "A. B. Jones", "“Quoted.” Next", "(1) item", "3.5 mg. ", "overlook.One",
+               "www.Site", "a.Bb", "Aa", "@x", "bb",
                "x" * 900, " " * 3, "end", ".", "?", "…", "\u2003", "\x85"]
 
 
@@ -250,15 +251,23 @@ def _split_by_definition(text: str, start: int, end: int) -> list[tuple[int, int
     from claimaudit import segment as seg
 
     chunk = text[start:end]
+    # (terminal punctuation, end of the sentence, start of the next): after a space, or glued on
+    bounds = [(m.start(1), m.end(2), m.end(3)) for m in seg._BOUNDARY.finditer(chunk)]
+    for m in seg._GLUED.finditer(chunk):
+        prefix = chunk[:m.start(1)]
+        word = re.search(r"[A-Za-z]*\Z", prefix).group()
+        ahead = prefix[-len(word) - 1] if len(prefix) > len(word) else ""  # the character before the word
+        if ahead not in tuple("./@:\\_-") and word.lower() != "www":
+            bounds.append((m.start(1), m.start(1) + 1, m.start(1) + 1))
     out, cut = [], 0
-    for m in seg._BOUNDARY.finditer(chunk):
-        if m.group(1) == ".":
-            word = seg._WORD_BEFORE.search(chunk, max(0, m.start(1) - seg._WORD_WINDOW), m.start(1))
+    for at, stop, nxt in sorted(bounds):
+        if chunk[at] == ".":
+            word = seg._WORD_BEFORE.search(chunk, max(0, at - seg._WORD_WINDOW), at)
             if word and (word.group(1).lower() in seg._ABBREVIATIONS
                          or (len(word.group(1)) == 1 and word.group(1).isupper())):
                 continue
-        out += seg._trimmed(chunk, cut, m.end(2), start)
-        cut = m.end(3)
+        out += seg._trimmed(chunk, cut, stop, start)
+        cut = nxt
     return out + list(seg._trimmed(chunk, cut, len(chunk), start))
 
 
