@@ -136,7 +136,7 @@ def _boundaries(chunk: str) -> list[tuple[int, int, int]]:
             w = at - 2
             while w > 0 and chunk[w - 1].isalpha():
                 w -= 1
-            if w > 0 and chunk[w - 1] in "./@:\\_-" or chunk[w:at].lower() == "www":
+            if (w > 0 and chunk[w - 1] in "./@:\\_-") or chunk[w:at].lower() == "www":
                 continue  # a part of an address or a file name
             glued.append((at, at + 1, at + 1))
         if glued:
