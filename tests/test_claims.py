@@ -90,6 +90,8 @@ NON_CLAIMS = [
     ("menu control",                     "Toggle navigation",                                       "paragraph",  "boilerplate"),
     ("here's a look at",                 "Here’s a practical look at how zinc can help with colds.", "paragraph", "about-the-article"),
     ("here is an overview of",           "Here is a short overview of zinc and immunity.",          "paragraph",  "about-the-article"),
+    ("here's what you need to know",     "Here's what you need to know about zinc and colds.",      "paragraph",  "about-the-article"),
+    ("here is what, curly apostrophe",   "Here’s what the research says about zinc.",               "paragraph",  "about-the-article"),
     ("what the reader will also learn",  "You'll also learn which foods are richest in zinc.",      "paragraph",  "about-the-article"),
     ("title: topic, dash, how",          "Zinc for colds—how it works and how to choose a lozenge", "paragraph",  "heading"),
     # An instruction after an opening phrase or clause.
@@ -106,6 +108,11 @@ CLAIMS = [
     ("answer starting with yes",         "Yes, high doses can cause nausea and stomach cramps.",    "faq"),
     ("research with a finding",          "Several studies have examined zinc and found it shortens colds.", "paragraph"),
     ("tested whether, then the finding", "Researchers tested whether zinc shortens colds and found that it does.", "paragraph"),
+    ("here's how, then the claim",       "Here's how it works: zinc blocks the virus from multiplying.", "paragraph"),
+    ("a claim, then here's how",         "Zinc shortens colds, and here's how.",                    "paragraph"),
+    # "how" and "why" carry the claim they announce: "here's how zinc shortens colds" says zinc does
+    ("here's how, with the claim in it", "Here's how zinc shortens colds.",                         "paragraph"),
+    ("here's why, with the claim in it", "Here’s why zinc matters for your immune system.",         "paragraph"),
     ("a claim, then what is tested next", "Zinc shortens colds, and trials are now testing whether it prevents them.", "paragraph"),
     ("a test's use is a claim",          "A blood test can determine whether you are low in zinc.",  "paragraph"),
     ("what a doctor does is a claim",    "A doctor can order a blood test to check zinc levels.",    "paragraph"),

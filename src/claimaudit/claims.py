@@ -215,6 +215,7 @@ _META_WORDINGS = r"""this\ (article|post|guide|page|blog)|in\ this\ (article|pos
         |dissect|review|break\ down|explain|outline|answer)
       |you('ll|’ll|\ will)\ (also\ )?(learn|discover|find\ out|get\ to\ know|come\ away)
       |here(\ is|'s)\ (a|an)\ ([\w-]+\ ){0,2}(look|guide|overview|breakdown|rundown|summary|primer|explainer)\ (at|of|to)
+      |^here(\ is|'s|’s)\ (what|everything)\b(?![^:]*:)
       |by\ the\ end(\ of\ (this|the)\ (article|post|guide|page|read))?,?\ you
       |you('ll|’ll|\ will)\ (have|gain|get|develop)\ a\ (clear|clearer|better|deeper|full|fuller|solid
         |comprehensive|good)\ understanding"""
